@@ -1,0 +1,44 @@
+// Example Gaggle feature plugin: GET /hello/{name} answers a greeting and how many times that
+// name has been greeted, kept in the host's key-value store so it survives restarts.
+#include <gaggle/cpp/plugin.hpp>
+
+#include <string>
+
+namespace {
+
+// JSON string escaping for the few characters a name can carry that would break the output.
+std::string quoted(std::string_view s)
+{
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;
+        out += c;
+    }
+    return out + "\"";
+}
+
+class HelloFeature : public gaggle::sdk::Plugin, public gaggle::sdk::Feature {
+public:
+    HelloFeature(gaggle::sdk::Host host, std::string_view /*config_json*/) : Plugin(host) {}
+
+    std::vector<gaggle::sdk::Route> routes() override { return {{"GET", "/hello/{name}"}}; }
+
+    gaggle::sdk::Response handle(size_t, const gaggle::sdk::Request& request) override
+    {
+        const std::string name(request.param("name"));
+        if (name.empty() || name.size() > 100)
+            return gaggle::sdk::Response::json(R"({"message":"name must be 1..100 characters"})", 400);
+        const std::string key = "count." + name;
+        const auto previous = host().kv_get(key.c_str());
+        const long count = (previous ? std::stol(*previous) : 0) + 1;
+        host().kv_put(key.c_str(), std::to_string(count));
+        host().debug("greeted " + name);
+        return gaggle::sdk::Response::json("{\"greeting\":" + quoted("Hello, " + name + "!") +
+                                           ",\"count\":" + std::to_string(count) + "}");
+    }
+};
+
+} // namespace
+
+GAGGLE_PLUGIN(HelloFeature, "hello", "Hello example", "1.0.0", "Greets by name; an SDK example")
