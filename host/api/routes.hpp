@@ -1,0 +1,12 @@
+#pragma once
+// Every route group registers itself here; each lives in its own file (host/api/<group>_routes.cpp).
+// A handler parses and validates, calls one service, and writes JSON: no business logic.
+#include "app/app_context.hpp"
+#include "http/router.hpp"
+
+namespace gaggle {
+
+void register_status_routes(Router& router, AppContext& app);
+void register_openapi_routes(Router& router, AppContext& app);
+
+} // namespace gaggle

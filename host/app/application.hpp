@@ -1,0 +1,43 @@
+#pragma once
+// The server, assembled: config, logging, plugins, routes, and the HTTP listener. Construction does
+// everything that can fail for configuration reasons (bad port, unreadable paths) before start()
+// binds the socket; members are declared in the order they must be built and torn down.
+#include "app/app_context.hpp"
+#include "config/config.hpp"
+#include "config/server_settings.hpp"
+#include "http/auth.hpp"
+#include "http/cors.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "plugin/feature_host.hpp"
+#include "plugin/plugin_registry.hpp"
+
+#include <memory>
+
+namespace gaggle {
+
+class Application {
+public:
+    Application(EnvLookup env, const CommandLineOverrides& flags);
+    ~Application();
+
+    void start();
+    void stop();
+    uint16_t port() const noexcept { return server_ ? server_->port() : 0; }
+    const ServerSettings& settings() const noexcept { return settings_; }
+
+private:
+    HostServices host_services();
+
+    Config config_;
+    ServerSettings settings_;
+    std::unique_ptr<PluginRegistry> plugins_;
+    Router router_;
+    std::unique_ptr<AppContext> context_;
+    std::unique_ptr<FeatureHost> features_;
+    std::unique_ptr<Authenticator> auth_;
+    std::unique_ptr<Cors> cors_;
+    std::unique_ptr<HttpServer> server_;
+};
+
+} // namespace gaggle

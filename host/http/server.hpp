@@ -1,0 +1,53 @@
+#pragma once
+// The HTTP server: Poco's HTTPServer, with one dispatcher in front of every route that applies, in
+// order: CORS pre-flight, route match, auth, 404/405, body limits (413), content type (415), the
+// handler, and error mapping. A handler only ever sees a request that passed all of that.
+#include "http/auth.hpp"
+#include "http/cors.hpp"
+#include "http/router.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace Poco {
+class ThreadPool;
+}
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace gaggle {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    uint16_t port = 3000;          // 0 picks a free port (tests)
+    int max_connections = 1100;    // each open connection (an SSE stream too) holds one thread
+};
+
+class HttpServer {
+public:
+    HttpServer(const Router& router, const Authenticator& auth, const Cors& cors, ServerOptions options);
+    ~HttpServer();
+
+    // Binds and starts serving; throws gaggle::Error when the address cannot be bound.
+    void start();
+    uint16_t port() const noexcept { return port_; }
+    // Stops accepting, lets in-flight requests finish for up to `grace_ms`, then aborts the rest.
+    void stop(int grace_ms = 3000);
+
+    // Long-lived handlers (SSE) poll this to end their streams during shutdown.
+    static bool shutting_down() noexcept;
+
+private:
+    const Router& router_;
+    const Authenticator& auth_;
+    const Cors& cors_;
+    ServerOptions options_;
+    uint16_t port_ = 0;
+    std::unique_ptr<Poco::ThreadPool> pool_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+} // namespace gaggle

@@ -1,0 +1,147 @@
+#include "plugin/host_table.hpp"
+
+#include "net/http_service.hpp"
+
+#include <gaggle/version.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace gaggle {
+namespace {
+
+void fill(gaggle_error* err, gaggle_status code, const std::string& message) noexcept
+{
+    if (!err || err->struct_size < sizeof(gaggle_error)) return;
+    err->code = code;
+    const size_t n = std::min(message.size(), sizeof(err->message) - 1);
+    std::memcpy(err->message, message.data(), n);
+    err->message[n] = '\0';
+}
+
+// Copies text into host-heap memory the plugin frees with host->free.
+char* host_copy(const std::string& s) noexcept
+{
+    auto* p = static_cast<char*>(std::malloc(s.size() + 1));
+    if (!p) return nullptr;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+void GAGGLE_ABI host_log(const gaggle_host* host, int32_t level, gaggle_str message) noexcept
+{
+    static constexpr spdlog::level::level_enum levels[] = {spdlog::level::trace, spdlog::level::debug,
+                                                           spdlog::level::info, spdlog::level::warn,
+                                                           spdlog::level::err};
+    const auto lvl = (level >= 0 && level <= 4) ? levels[level] : spdlog::level::info;
+    try {
+        spdlog::log(lvl, "[{}] {}", HostTable::of(host).plugin_id(),
+                    std::string_view(message.data ? message.data : "", message.data ? message.size : 0));
+    } catch (...) {
+        // Logging must never fail a plugin call.
+    }
+}
+
+void* GAGGLE_ABI host_alloc(const gaggle_host*, size_t size) noexcept { return std::malloc(size ? size : 1); }
+void GAGGLE_ABI host_free(const gaggle_host*, void* p) noexcept { std::free(p); }
+
+template <auto Member>
+char* GAGGLE_ABI config_lookup(const gaggle_host* host, const char* key) noexcept
+{
+    if (!key) return nullptr;
+    try {
+        auto& fn = HostTable::of(host).services().*Member;
+        if (!fn) return nullptr;
+        auto value = fn(key);
+        return value ? host_copy(*value) : nullptr;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+gaggle_status GAGGLE_ABI kv_get(const gaggle_host* host, const char* key, gaggle_buffer* out,
+                                gaggle_error* err) noexcept
+{
+    if (!key || !out) return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "key and out are required"), GAGGLE_ERR_INVALID_ARGUMENT;
+    try {
+        auto& self = HostTable::of(host);
+        if (!self.services().kv_get) return fill(err, GAGGLE_ERR_UNSUPPORTED, "no key-value store"), GAGGLE_ERR_UNSUPPORTED;
+        auto value = self.services().kv_get(self.plugin_id(), key);
+        if (!value) return GAGGLE_ERR_NOT_FOUND;
+        out->data = host_copy(*value);
+        if (!out->data) return fill(err, GAGGLE_ERR_INTERNAL, "out of memory"), GAGGLE_ERR_INTERNAL;
+        out->size = value->size();
+        return GAGGLE_OK;
+    } catch (const std::exception& e) {
+        fill(err, GAGGLE_ERR_INTERNAL, e.what());
+        return GAGGLE_ERR_INTERNAL;
+    }
+}
+
+gaggle_status GAGGLE_ABI kv_put(const gaggle_host* host, const char* key, gaggle_str value,
+                                gaggle_error* err) noexcept
+{
+    if (!key) return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "key is required"), GAGGLE_ERR_INVALID_ARGUMENT;
+    try {
+        auto& self = HostTable::of(host);
+        if (!self.services().kv_put) return fill(err, GAGGLE_ERR_UNSUPPORTED, "no key-value store"), GAGGLE_ERR_UNSUPPORTED;
+        self.services().kv_put(self.plugin_id(), key, std::string_view(value.data ? value.data : "", value.size));
+        return GAGGLE_OK;
+    } catch (const std::exception& e) {
+        fill(err, GAGGLE_ERR_INTERNAL, e.what());
+        return GAGGLE_ERR_INTERNAL;
+    }
+}
+
+gaggle_status GAGGLE_ABI kv_remove(const gaggle_host* host, const char* key, gaggle_error* err) noexcept
+{
+    if (!key) return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "key is required"), GAGGLE_ERR_INVALID_ARGUMENT;
+    try {
+        auto& self = HostTable::of(host);
+        if (!self.services().kv_remove) return fill(err, GAGGLE_ERR_UNSUPPORTED, "no key-value store"), GAGGLE_ERR_UNSUPPORTED;
+        self.services().kv_remove(self.plugin_id(), key);
+        return GAGGLE_OK;
+    } catch (const std::exception& e) {
+        fill(err, GAGGLE_ERR_INTERNAL, e.what());
+        return GAGGLE_ERR_INTERNAL;
+    }
+}
+
+const gaggle_host_config_v1 config_service = {sizeof(gaggle_host_config_v1),
+                                              &config_lookup<&HostServices::config_get>,
+                                              &config_lookup<&HostServices::secret_get>};
+const gaggle_host_kv_v1 kv_service = {sizeof(gaggle_host_kv_v1), &kv_get, &kv_put, &kv_remove};
+
+const void* GAGGLE_ABI get_service(const gaggle_host*, const char* id) noexcept
+{
+    if (!id) return nullptr;
+    if (std::strcmp(id, GAGGLE_HOST_CONFIG_V1) == 0) return &config_service;
+    if (std::strcmp(id, GAGGLE_HOST_KV_V1) == 0) return &kv_service;
+    if (std::strcmp(id, GAGGLE_HOST_HTTP_V1) == 0) return outbound_http_service();
+    return nullptr;
+}
+
+} // namespace
+
+HostTable::HostTable(std::string plugin_id, const HostServices* services)
+    : plugin_id_(std::move(plugin_id)), services_(services)
+{
+    table_.struct_size = sizeof(gaggle_host);
+    table_.abi = gaggle_version GAGGLE_ABI_VERSION_INIT;
+    table_.host_data = this;
+    table_.host_name = "gaggle";
+    table_.host_version = GAGGLE_VERSION;
+    table_.log = &host_log;
+    table_.alloc = &host_alloc;
+    table_.free = &host_free;
+    table_.get_service = &get_service;
+}
+
+const HostTable& HostTable::of(const gaggle_host* host) noexcept
+{
+    return *static_cast<const HostTable*>(host->host_data);
+}
+
+} // namespace gaggle
