@@ -1,0 +1,50 @@
+/* Gaggle plugin ABI: "gaggle.transport/1", a way to reach an MCP server.
+ *
+ * A transport only moves JSON-RPC frames. The host owns request ids, the MCP lifecycle and
+ * capability negotiation. */
+#ifndef GAGGLE_TRANSPORT_H
+#define GAGGLE_TRANSPORT_H
+
+#include "plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GAGGLE_TRANSPORT_V1 "gaggle.transport/1"
+
+typedef struct gaggle_transport_conn gaggle_transport_conn;
+
+/* Inbound frames. Host-owned; valid until close() returns. Called from a plugin thread; calls for
+ * one connection never overlap. frame_json is borrowed. */
+typedef struct gaggle_frame_sink {
+    uint32_t struct_size;
+    void* ctx;
+    void (GAGGLE_ABI *on_frame)(void* ctx, gaggle_str frame_json);
+    /* The connection ended by itself (process exited, stream closed). Called at most once, never
+     * after close() has started. reason is borrowed and may be NULL. */
+    void (GAGGLE_ABI *on_closed)(void* ctx, gaggle_status status, const char* reason);
+} gaggle_frame_sink;
+
+typedef struct gaggle_transport_v1 {
+    uint32_t struct_size;
+    /* NULL-terminated list of ExtensionConfig types served, e.g. {"stdio", NULL}. Static. */
+    const char* const* types;
+
+    /* [thread-safe] Open a connection described by config_json (an ExtensionConfig object,
+     * borrowed). On GAGGLE_OK *out_conn is valid until close(). */
+    gaggle_status (GAGGLE_ABI *open)(gaggle_plugin* plugin, gaggle_str config_json,
+                                     const gaggle_frame_sink* inbound, gaggle_transport_conn** out_conn,
+                                     gaggle_error* err);
+    /* [thread-safe] Send one frame (borrowed). */
+    gaggle_status (GAGGLE_ABI *send)(gaggle_transport_conn* conn, gaggle_str frame_json,
+                                     gaggle_error* err);
+    /* [thread-safe] Close and free the connection; no sink call happens after it returns. */
+    void (GAGGLE_ABI *close)(gaggle_transport_conn* conn);
+} gaggle_transport_v1;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GAGGLE_TRANSPORT_H */
