@@ -8,5 +8,11 @@ namespace gaggle {
 
 void register_status_routes(Router& router, AppContext& app);
 void register_openapi_routes(Router& router, AppContext& app);
+void register_agent_routes(Router& router, AppContext& app);
+void register_session_routes(Router& router, AppContext& app);
+void register_reply_routes(Router& router, AppContext& app);
+void register_session_event_routes(Router& router, AppContext& app);
+void register_provider_routes(Router& router, AppContext& app);
+void register_seed_routes(Router& router, AppContext& app);
 
 } // namespace gaggle

@@ -5,18 +5,30 @@
 #include "config/config.hpp"
 #include "config/server_settings.hpp"
 #include "plugin/plugin_registry.hpp"
+#include "store/kv_store.hpp"
+#include "store/session_store.hpp"
 
 #include <chrono>
 
 namespace gaggle {
 
 class Router;
+class AgentManager;
+class ProviderCatalog;
+class TurnService;
+struct AgentServices;
 
 struct AppContext {
     Config& config;
     const ServerSettings& settings;
     PluginRegistry& plugins;
     const Router& router;
+    SessionStore& sessions;
+    KvStore& kv;
+    AgentManager& agents;
+    ProviderCatalog& providers;
+    AgentServices& agent_services;
+    TurnService& turns;
     std::chrono::steady_clock::time_point started;
 };
 

@@ -1,8 +1,18 @@
 #include "app/application.hpp"
 
+#include "agent/agent_manager.hpp"
+#include "agent/confirmations.hpp"
+#include "agent/permissions.hpp"
+#include "agent/provider_catalog.hpp"
+#include "agent/turn_service.hpp"
 #include "api/routes.hpp"
 #include "app/logging.hpp"
 #include "config/plugin_settings.hpp"
+#include "store/sqlite_kv_store.hpp"
+#include "store/sqlite_session_store.hpp"
+
+#include "agent/agent_loop.hpp"
+#include "common/error.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -21,6 +31,15 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     settings_ = resolve_server_settings(config_, flags);
     for (const auto& w : settings_.warnings) spdlog::warn("{}", w);
 
+    // One SQLite file holds sessions and the plugins' key-value data. A database this build
+    // cannot read (a newer schema) stops start-up here with the store's message.
+    sqlite::DatabaseOptions db;
+    db.path = config_.paths().sessions_db();
+    auto database = std::make_shared<sqlite::Database>(db);
+    sessions_ = std::make_unique<SqliteSessionStore>(database);
+    kv_ = std::make_unique<SqliteKvStore>(database);
+    agents_ = std::make_unique<AgentManager>(*sessions_, config_);
+
     const PluginSettings plugin_settings = resolve_plugin_settings(config_, executable_dir());
     plugins_ = std::make_unique<PluginRegistry>(host_services());
     plugins_->scan(plugin_settings.directories, plugin_settings.disabled, [&](const std::string& id) {
@@ -28,10 +47,23 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
         return it == plugin_settings.config_json.end() ? std::string("{}") : it->second;
     });
 
-    context_ = std::make_unique<AppContext>(
-        AppContext{config_, settings_, *plugins_, router_, std::chrono::steady_clock::now()});
+    providers_ = std::make_unique<ProviderCatalog>(*plugins_, config_);
+    permissions_ = std::make_unique<PermissionStore>(config_.paths().config_dir / "permission.yaml");
+    confirmations_ = std::make_unique<ConfirmationBroker>();
+    agent_services_ = std::make_unique<AgentServices>(AgentServices{*sessions_, *providers_, *permissions_, *confirmations_, config_});
+    turns_ = std::make_unique<TurnService>(*agent_services_, *agents_);
+    agents_->set_provider_binder([this](const std::string& owner, const SessionInfo& session) { bind_provider(owner, session); });
+
+    context_ = std::make_unique<AppContext>(AppContext{config_, settings_, *plugins_, router_, *sessions_, *kv_, *agents_,
+                                                       *providers_, *agent_services_, *turns_, std::chrono::steady_clock::now()});
     register_status_routes(router_, *context_);
     register_openapi_routes(router_, *context_);
+    register_agent_routes(router_, *context_);
+    register_session_routes(router_, *context_);
+    register_reply_routes(router_, *context_);
+    register_session_event_routes(router_, *context_);
+    register_provider_routes(router_, *context_);
+    register_seed_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 
@@ -46,6 +78,11 @@ HostServices Application::host_services()
     HostServices s;
     s.config_get = [this](const std::string& key) { return config_.get_string(key); };
     s.secret_get = [this](const std::string& key) { return config_.get_secret(key); };
+    s.kv_get = [this](const std::string& plugin, const std::string& key) { return kv_->get(plugin, key); };
+    s.kv_put = [this](const std::string& plugin, const std::string& key, std::string_view value) {
+        kv_->put(plugin, key, value);
+    };
+    s.kv_remove = [this](const std::string& plugin, const std::string& key) { kv_->erase(plugin, key); };
     return s;
 }
 
@@ -61,8 +98,26 @@ void Application::start()
         spdlog::warn("no secret configured (GOOSE_SERVER__SECRET_KEY); generated one for this run: {}", settings_.secret);
 }
 
+// A session opened without a provider of its own gets the configured one, so the desktop shows
+// which model it talks to; a session that has one keeps it.
+void Application::bind_provider(const std::string& owner, const SessionInfo& session)
+{
+    if (session.provider_name && session.model_config) return;
+    try {
+        auto [entry, model] = resolve_provider(*agent_services_, session);
+        SessionPatch patch;
+        patch.provider_name = std::optional<std::string>(entry->name);
+        if (!session.model_config)
+            patch.model_config = std::optional<Json>(Json{{"model_name", model}, {"context_limit", providers_->context_limit(*entry, model)}, {"toolshim", false}});
+        sessions_->update_session(owner, session.id, patch);
+    } catch (const Error& e) {
+        spdlog::debug("session {} has no usable provider yet: {}", session.id, e.what());
+    }
+}
+
 void Application::stop()
 {
+    if (turns_) turns_->shutdown();
     if (server_) {
         server_->stop();
         server_.reset();

@@ -11,10 +11,19 @@
 #include "http/server.hpp"
 #include "plugin/feature_host.hpp"
 #include "plugin/plugin_registry.hpp"
+#include "store/kv_store.hpp"
+#include "store/session_store.hpp"
 
 #include <memory>
 
 namespace gaggle {
+
+class AgentManager;
+class ProviderCatalog;
+class PermissionStore;
+class ConfirmationBroker;
+class TurnService;
+struct AgentServices;
 
 class Application {
 public:
@@ -28,10 +37,19 @@ public:
 
 private:
     HostServices host_services();
+    void bind_provider(const std::string& owner, const SessionInfo& session);
 
     Config config_;
     ServerSettings settings_;
+    std::unique_ptr<SessionStore> sessions_;
+    std::unique_ptr<KvStore> kv_;
+    std::unique_ptr<AgentManager> agents_;
     std::unique_ptr<PluginRegistry> plugins_;
+    std::unique_ptr<ProviderCatalog> providers_;
+    std::unique_ptr<PermissionStore> permissions_;
+    std::unique_ptr<ConfirmationBroker> confirmations_;
+    std::unique_ptr<AgentServices> agent_services_;
+    std::unique_ptr<TurnService> turns_;
     Router router_;
     std::unique_ptr<AppContext> context_;
     std::unique_ptr<FeatureHost> features_;

@@ -44,6 +44,19 @@ bool read_body(Poco::Net::HTTPServerRequest& request, size_t limit, std::string&
     return true;
 }
 
+// Reads and discards what is left of a refused body, up to a bound, so the client finishes sending
+// and reads our 413 instead of a connection reset (closing a socket with unread data resets it).
+void drain_body(std::istream& in)
+{
+    constexpr size_t bound = 64 * 1024 * 1024;
+    char buffer[65536];
+    size_t total = 0;
+    while (in && total < bound) {
+        in.read(buffer, sizeof buffer);
+        total += static_cast<size_t>(in.gcount());
+    }
+}
+
 class Dispatcher final : public Poco::Net::HTTPRequestHandler {
 public:
     Dispatcher(const Router& router, const Authenticator& auth, const Cors& cors)
@@ -130,7 +143,8 @@ private:
         const bool has_length = raw_request.hasContentLength();
         const auto length = has_length ? raw_request.getContentLength64() : 0;
         if (has_length && length > static_cast<Poco::Int64>(route.options.max_body)) {
-            response.raw().setKeepAlive(false); // the unread body would poison the connection
+            response.raw().setKeepAlive(false); // an unread remainder would poison the connection
+            drain_body(raw_request.stream());
             throw Error(ErrorKind::payload_too_large, "request body of " + std::to_string(length) +
                                                           " bytes exceeds the limit of " +
                                                           std::to_string(route.options.max_body) + " for " + route.path);
@@ -141,6 +155,7 @@ private:
             std::string body;
             if (!read_body(raw_request, route.options.max_body, body)) {
                 response.raw().setKeepAlive(false);
+                drain_body(raw_request.stream());
                 throw Error(ErrorKind::payload_too_large,
                             "request body exceeds the limit of " + std::to_string(route.options.max_body) + " bytes");
             }
@@ -191,7 +206,9 @@ void HttpServer::start()
 {
     Poco::Net::ServerSocket socket;
     try {
-        socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true);
+        // Reuse the address (restart right after a stop) but never the port: with SO_REUSEPORT a
+        // second server on the same port would silently share its connections.
+        socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true, false);
         socket.listen(256);
     } catch (const Poco::Exception& e) {
         throw Error(ErrorKind::unavailable,

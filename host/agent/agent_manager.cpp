@@ -1,0 +1,112 @@
+#include "agent/agent_manager.hpp"
+
+#include "agent/platform/todo_extension.hpp"
+#include "agent/session_extensions.hpp"
+#include "common/error.hpp"
+
+#include <filesystem>
+
+namespace gaggle {
+
+Agent::Agent(std::string owner, std::string session_id) : owner_(std::move(owner)), session_id_(std::move(session_id))
+{
+    // Platform extensions live in the host and are always there.
+    tools_.add(std::make_shared<TodoExtension>());
+}
+
+std::string existing_directory(const std::string& dir, const char* field)
+{
+    std::error_code ec;
+    if (dir.empty() || !std::filesystem::is_directory(dir, ec))
+        throw invalid_argument(std::string(field) + " is not an existing directory: '" + dir + "'");
+    return std::filesystem::absolute(dir, ec).lexically_normal().string();
+}
+
+SessionInfo AgentManager::start(const std::string& owner, const StartSessionRequest& request)
+{
+    NewSession s;
+    s.owner = owner;
+    s.working_dir = existing_directory(request.working_dir, "working_dir");
+    Json extensions;
+    if (request.recipe && request.recipe->contains("extensions") && (*request.recipe)["extensions"].is_array())
+        extensions = (*request.recipe)["extensions"];
+    else if (request.extension_overrides)
+        extensions = *request.extension_overrides;
+    else
+        extensions = configured_extensions(config_);
+    s.extension_data = extension_data_with(Json::object(), extensions);
+    s.recipe = request.recipe;
+    if (auto provider = config_.get_string("GOOSE_PROVIDER")) s.provider_name = *provider;
+    return store_.create_session(s);
+}
+
+ResumeResult AgentManager::resume(const std::string& owner, const std::string& session_id, bool load)
+{
+    ResumeResult r;
+    r.session = store_.load_session(owner, session_id);
+    auto agent = get_or_create(owner, session_id);
+    if (load) r.extension_results = load_model_and_extensions(*agent, r.session.info);
+    return r;
+}
+
+std::vector<ExtensionLoadResult> AgentManager::load_model_and_extensions(Agent& agent, const SessionInfo& session)
+{
+    if (bind_provider_) bind_provider_(agent.owner(), session);
+    std::vector<ExtensionLoadResult> results;
+    for (const auto& ext : session_extensions(session, config_)) {
+        const std::string name = ext.value("name", std::string("unnamed"));
+        const std::string type = ext.value("type", std::string());
+        if (type == "platform" && name == "todo") results.push_back({name, true, std::nullopt});
+        else
+            results.push_back({name, false, std::string("extensions of type '") + type +
+                                                "' cannot be started by this build yet (the MCP client is not implemented)"});
+    }
+    return results;
+}
+
+std::vector<ExtensionLoadResult> AgentManager::restart(const std::string& owner, const std::string& session_id)
+{
+    const SessionInfo session = store_.get_session(owner, session_id);
+    forget(session_id);
+    auto agent = get_or_create(owner, session_id);
+    return load_model_and_extensions(*agent, session);
+}
+
+void AgentManager::stop(const std::string& owner, const std::string& session_id)
+{
+    std::lock_guard lock(mutex_);
+    auto it = agents_.find(session_id);
+    if (it == agents_.end() || it->second->owner() != owner) throw not_found("Session not found");
+    agents_.erase(it);
+}
+
+void AgentManager::update_working_dir(const std::string& owner, const std::string& session_id, const std::string& dir)
+{
+    SessionPatch patch;
+    patch.working_dir = existing_directory(dir, "working_dir");
+    store_.update_session(owner, session_id, patch);
+    // The agent runs its tools in the working dir: drop it so the next use starts fresh there.
+    forget(session_id);
+}
+
+void AgentManager::forget(const std::string& session_id)
+{
+    std::lock_guard lock(mutex_);
+    agents_.erase(session_id);
+}
+
+std::shared_ptr<Agent> AgentManager::get_or_create(const std::string& owner, const std::string& session_id)
+{
+    std::lock_guard lock(mutex_);
+    auto& slot = agents_[session_id];
+    if (!slot) slot = std::make_shared<Agent>(owner, session_id);
+    return slot;
+}
+
+bool AgentManager::loaded(const std::string& session_id) const
+{
+    std::lock_guard lock(mutex_);
+    return agents_.count(session_id) > 0;
+}
+
+} // namespace gaggle

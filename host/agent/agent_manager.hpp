@@ -1,0 +1,90 @@
+#pragma once
+// The in-memory agents, one per session, created lazily. Sessions live in the store whether or
+// not an agent is loaded for them; an agent is the running side of a session (its provider, its
+// extensions, its turn in flight), so it holds no conversation of its own.
+//
+// This is the seam the provider and MCP work plugs into: load_model_and_extensions() is where a
+// session's provider/model and extensions are brought up; until those land it reports each
+// extension as not loaded rather than pretending.
+#include "agent/tool_source.hpp"
+#include "config/config.hpp"
+#include "store/session_store.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gaggle {
+
+struct ExtensionLoadResult {
+    std::string name;
+    bool success = false;
+    std::optional<std::string> error;
+};
+
+class Agent {
+public:
+    Agent(std::string owner, std::string session_id);
+    const std::string& owner() const noexcept { return owner_; }
+    const std::string& session_id() const noexcept { return session_id_; }
+    // The tools this session's turns may call (platform extensions now, MCP extensions later).
+    const ToolSet& tools() const noexcept { return tools_; }
+
+private:
+    std::string owner_, session_id_;
+    ToolSet tools_;
+};
+
+struct StartSessionRequest {
+    std::string working_dir;
+    std::optional<Json> recipe;
+    std::optional<Json> extension_overrides; // ExtensionConfig[]
+};
+
+struct ResumeResult {
+    LoadedSession session;
+    std::optional<std::vector<ExtensionLoadResult>> extension_results;
+};
+
+class AgentManager {
+public:
+    AgentManager(SessionStore& store, const Config& config) : store_(store), config_(config) {}
+    // Provider resolution needs the catalog, which is built after the plugins load.
+    void set_provider_binder(std::function<void(const std::string& owner, const SessionInfo&)> binder)
+    {
+        bind_provider_ = std::move(binder);
+    }
+
+    // Creates a session ("New Chat") in an existing working_dir, with the recipe's extensions,
+    // else the overrides, else the configured ones; its agent is created lazily later.
+    SessionInfo start(const std::string& owner, const StartSessionRequest& request);
+    ResumeResult resume(const std::string& owner, const std::string& session_id, bool load_model_and_extensions);
+    // Drops the agent and creates it anew, reloading its model and extensions.
+    std::vector<ExtensionLoadResult> restart(const std::string& owner, const std::string& session_id);
+    // Drops the session's in-memory agent; not_found when none is loaded.
+    void stop(const std::string& owner, const std::string& session_id);
+    void update_working_dir(const std::string& owner, const std::string& session_id, const std::string& dir);
+    // Forgets the agent of a deleted session (no error when none).
+    void forget(const std::string& session_id);
+
+    std::shared_ptr<Agent> get_or_create(const std::string& owner, const std::string& session_id);
+    bool loaded(const std::string& session_id) const;
+
+private:
+    std::vector<ExtensionLoadResult> load_model_and_extensions(Agent& agent, const SessionInfo& session);
+
+    SessionStore& store_;
+    const Config& config_;
+    std::function<void(const std::string& owner, const SessionInfo&)> bind_provider_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<Agent>> agents_;
+};
+
+// Throws invalid_argument unless `dir` is an existing directory; returns it absolute.
+std::string existing_directory(const std::string& dir, const char* field);
+
+} // namespace gaggle

@@ -1,0 +1,79 @@
+// The agent lifecycle: /agent/start, /agent/resume, /agent/stop, /agent/update_working_dir.
+#include "agent/agent_manager.hpp"
+#include "api/fields.hpp"
+#include "api/routes.hpp"
+#include "common/error.hpp"
+#include "recipe/deeplink.hpp"
+#include "store/session_json.hpp"
+
+namespace gaggle {
+namespace {
+
+const RouteOptions json_body{.auth = true, .json_body = true};
+
+Json extension_results_json(const std::vector<ExtensionLoadResult>& results)
+{
+    Json out = Json::array();
+    for (const auto& r : results)
+        out.push_back(Json{{"name", r.name}, {"success", r.success}, {"error", r.error ? Json(*r.error) : Json(nullptr)}});
+    return out;
+}
+
+} // namespace
+
+void register_agent_routes(Router& router, AppContext& app)
+{
+    router.add(
+        "POST", "/agent/start",
+        [&app](Request& req, Response& res) {
+            const Json& body = fields::object(req.json());
+            StartSessionRequest start;
+            start.working_dir = fields::required_string(body, "working_dir");
+            start.extension_overrides = fields::optional_array(body, "extension_overrides");
+            // Precedence as upstream: deeplink > recipe_id > recipe.
+            if (auto link = fields::optional_string(body, "recipe_deeplink")) {
+                start.recipe = decode_recipe_deeplink(*link);
+            } else if (auto id = fields::optional_string(body, "recipe_id")) {
+                throw invalid_argument("recipe_id '" + *id + "' cannot be resolved: the recipe library is not available in this build yet");
+            } else {
+                start.recipe = fields::optional_object(body, "recipe");
+            }
+            res.json(session_to_json(app.agents.start(req.user_id(), start)));
+        },
+        json_body);
+
+    router.add(
+        "POST", "/agent/resume",
+        [&app](Request& req, Response& res) {
+            const Json& body = fields::object(req.json());
+            const std::string id = fields::required_string(body, "session_id");
+            const bool load = fields::required_bool(body, "load_model_and_extensions");
+            ResumeResult r = app.agents.resume(req.user_id(), id, load);
+            std::string out = "{\"session\":" + session_to_json_text(r.session.info, r.session.conversation);
+            out += ",\"extension_results\":";
+            out += r.extension_results ? extension_results_json(*r.extension_results).dump() : "null";
+            res.json_text(out + "}");
+        },
+        json_body);
+
+    router.add(
+        "POST", "/agent/stop",
+        [&app](Request& req, Response& res) {
+            const Json& body = fields::object(req.json());
+            app.agents.stop(req.user_id(), fields::required_string(body, "session_id"));
+            res.empty(200);
+        },
+        json_body);
+
+    router.add(
+        "POST", "/agent/update_working_dir",
+        [&app](Request& req, Response& res) {
+            const Json& body = fields::object(req.json());
+            app.agents.update_working_dir(req.user_id(), fields::required_string(body, "session_id"),
+                                          fields::required_string(body, "working_dir"));
+            res.empty(200);
+        },
+        json_body);
+}
+
+} // namespace gaggle
