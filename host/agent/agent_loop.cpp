@@ -1,0 +1,186 @@
+#include "agent/agent_loop.hpp"
+
+#include "agent/compaction.hpp"
+#include "agent/messages.hpp"
+#include "agent/provider_turn.hpp"
+#include "agent/session_namer.hpp"
+#include "agent/system_prompt.hpp"
+#include "agent/tool_dispatch.hpp"
+#include "common/error.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace gaggle {
+namespace {
+
+constexpr const char* max_turns_text =
+    "I've reached the maximum number of actions I can do without user input. Would you like me to continue?";
+
+std::string session_mode(const AgentServices& s, const SessionInfo& session)
+{
+    auto it = session.extension_data.find("goose_mode.v0");
+    if (it != session.extension_data.end() && it->is_object())
+        if (auto m = normalise_mode(it->value("mode", std::string()))) return *m;
+    if (auto m = normalise_mode(s.config.get_string_or("GOOSE_MODE", "auto"))) return *m;
+    return "auto";
+}
+
+std::int64_t max_turns(const AgentServices& s)
+{
+    auto v = s.config.get("GOOSE_MAX_TURNS");
+    return (v && v->is_number_integer() && v->get<std::int64_t>() > 0) ? v->get<std::int64_t>() : 1000;
+}
+
+void persist(TurnContext& ctx, const Json& message)
+{
+    ctx.services.store.append_message(ctx.owner, ctx.session_id, message);
+}
+
+// Checks the client's message and fills what the desktop may leave out (id, created).
+Json accept_user_message(const Json& given)
+{
+    if (!given.is_object()) throw unprocessable("field `user_message` must be a Message object");
+    if (given.value("role", std::string()) != "user") throw unprocessable("field `user_message.role` must be \"user\"");
+    if (!given.contains("content") || !given["content"].is_array()) throw unprocessable("field `user_message.content` must be an array");
+    Json m = given;
+    if (!m.contains("id") || !m["id"].is_string() || m["id"].get<std::string>().empty()) m["id"] = new_message_id();
+    if (!m.contains("created") || !m["created"].is_number_integer()) m["created"] = unix_seconds_now();
+    if (!m.contains("metadata") || !m["metadata"].is_object()) m["metadata"] = {{"userVisible", true}, {"agentVisible", true}};
+    return m;
+}
+
+std::vector<std::string> extension_names(const ToolSet& tools)
+{
+    std::vector<std::string> names;
+    for (const auto& t : tools.provider_tools()) {
+        const std::string n = t["name"].get<std::string>();
+        const std::string ext = n.substr(0, n.find("__"));
+        if (names.empty() || names.back() != ext) names.push_back(ext);
+    }
+    return names;
+}
+
+// The loop proper; returns when the model stops, a limit is hit, an error ends it or it is cancelled.
+void loop(TurnContext& ctx)
+{
+    const std::string system = build_system_prompt(ctx.services.config, ctx.session.working_dir, extension_names(ctx.tools));
+    const std::int64_t limit = max_turns(ctx.services);
+    bool compacted_for_overflow = false;
+    for (std::int64_t turn = 1;; ++turn) {
+        if (ctx.cancel.cancelled()) return;
+        if (turn > limit) {
+            Json m = make_message("assistant", Json::array({text_content(max_turns_text)}));
+            persist(ctx, m);
+            ctx.emit_message(m);
+            return;
+        }
+        ProviderReply reply = call_provider(ctx, build_chat_request(ctx, system));
+        if (reply.usage) {
+            ctx.session = ctx.services.store.add_token_usage(ctx.owner, ctx.session_id,
+                                                             TokenUsage{reply.usage->first, reply.usage->second, std::nullopt});
+        }
+        const auto assistant = reply.assistant_message();
+        if (reply.outcome.status == GAGGLE_ERR_CONTEXT_LENGTH && !reply.streamed_anything && !compacted_for_overflow) {
+            compacted_for_overflow = true;
+            if (compact_conversation(ctx, "Context limit reached. Compacting to continue.")) continue;
+        }
+        if (reply.outcome.status != GAGGLE_OK) {
+            // What was produced before the failure is kept; tool calls of a broken reply are not run.
+            if (assistant && !reply.text.empty()) {
+                Json partial = make_message("assistant", reply.thinking, true, true, reply.message_id);
+                partial["content"].push_back(text_content(reply.text));
+                partial["created"] = reply.created;
+                persist(ctx, partial);
+            }
+            if (reply.outcome.status != GAGGLE_ERR_CANCELLED && !ctx.cancel.cancelled())
+                ctx.emit_error(provider_error_class(reply.outcome.status) + ": " + reply.outcome.message);
+            return;
+        }
+        compacted_for_overflow = false;
+        if (!assistant) return; // the model said nothing at all
+        persist(ctx, *assistant);
+        if (reply.tool_calls.empty()) {
+            // Text already went out as deltas; thinking goes out now that it is complete.
+            if (!reply.thinking.empty()) {
+                Json t = *assistant;
+                t["content"] = reply.thinking;
+                ctx.emit_message(t);
+            }
+            return;
+        }
+        // The tool requests (and thinking) join the streamed bubble: same message id.
+        Json requests = *assistant;
+        Json items = Json::array();
+        for (auto& c : (*assistant)["content"])
+            if (c.value("type", "") != "text") items.push_back(c);
+        requests["content"] = items;
+        ctx.emit_message(requests);
+
+        ToolRound round = dispatch_tools(ctx, reply.tool_calls);
+        Json responses = make_message("user", round.responses);
+        persist(ctx, responses);
+        ctx.emit_message(responses);
+        if (round.stop_turn) return;
+    }
+}
+
+} // namespace
+
+std::pair<const ProviderEntry*, std::string> resolve_provider(const AgentServices& services, const SessionInfo& session)
+{
+    std::string name = session.provider_name.value_or("");
+    if (name.empty()) name = services.config.get_string_or("GOOSE_PROVIDER", "");
+    if (name.empty())
+        throw Error(ErrorKind::precondition, "No provider configured: set GOOSE_PROVIDER or call /agent/update_provider");
+    const ProviderEntry* entry = services.providers.find(name);
+    if (!entry) throw Error(ErrorKind::precondition, "Provider '" + name + "' is not available (no plugin or custom provider by that name)");
+    std::string model;
+    if (session.model_config && session.model_config->is_object())
+        model = session.model_config->value("model_name", std::string());
+    if (model.empty()) model = services.config.get_string_or("GOOSE_MODEL", "");
+    if (model.empty()) model = entry->metadata.value("default_model", std::string());
+    if (model.empty()) throw Error(ErrorKind::precondition, "No model configured for provider '" + name + "': set GOOSE_MODEL");
+    return {entry, model};
+}
+
+void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet& tools, const CancelToken& cancel,
+              const EventEmitter& emit)
+{
+    TurnContext ctx{services, request.owner, request.session_id, {}, nullptr, {}, {}, 128000, tools, cancel, emit};
+    Json user_message;
+    try {
+        ctx.session = services.store.get_session(request.owner, request.session_id);
+        auto [entry, model] = resolve_provider(services, ctx.session);
+        ctx.provider = entry;
+        ctx.model = model;
+        ctx.mode = session_mode(services, ctx.session);
+        ctx.context_limit = services.providers.context_limit(*entry, model);
+        if (ctx.session.model_config && ctx.session.model_config->is_object()) {
+            const Json& limit = ctx.session.model_config->value("context_limit", Json());
+            if (limit.is_number_integer() && limit.get<std::int64_t>() > 0) ctx.context_limit = limit.get<std::int64_t>();
+        }
+        user_message = accept_user_message(request.user_message);
+        if (request.override_conversation) services.store.replace_conversation(request.owner, request.session_id, *request.override_conversation);
+        services.store.append_message(request.owner, request.session_id, user_message);
+    } catch (const std::exception& e) {
+        ctx.emit_error(e.what());
+        return;
+    }
+
+    try {
+        if (compaction_due(ctx)) {
+            const auto pct = static_cast<int>(100.0 * static_cast<double>(ctx.session.tokens.total.value_or(0)) /
+                                              static_cast<double>(ctx.context_limit));
+            compact_conversation(ctx, "Exceeded auto-compact threshold (" + std::to_string(pct) + "% of the context used).");
+        }
+        loop(ctx);
+        maybe_name_session(services.store, request.owner, request.session_id);
+        ctx.session = services.store.get_session(request.owner, request.session_id);
+    } catch (const std::exception& e) {
+        spdlog::error("turn in session {} failed: {}", request.session_id, e.what());
+        ctx.emit_error(e.what());
+    }
+    ctx.emit(Json{{"type", "Finish"}, {"reason", "stop"}, {"token_state", token_state(ctx.session.tokens)}});
+}
+
+} // namespace gaggle

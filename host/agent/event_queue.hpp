@@ -1,0 +1,45 @@
+#pragma once
+// Hands a turn's events from its thread to the request thread that writes them to one client.
+#include "common/json.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace gaggle {
+
+class EventQueue {
+public:
+    void push(const Json& event)
+    {
+        {
+            std::lock_guard lock(mutex_);
+            events_.push_back(event);
+        }
+        cv_.notify_one();
+    }
+    // The next event, waiting up to `timeout`; nullopt when none came.
+    std::optional<Json> pop(std::chrono::milliseconds timeout)
+    {
+        std::unique_lock lock(mutex_);
+        if (!cv_.wait_for(lock, timeout, [&] { return !events_.empty(); })) return std::nullopt;
+        Json e = std::move(events_.front());
+        events_.pop_front();
+        return e;
+    }
+    bool empty() const
+    {
+        std::lock_guard lock(mutex_);
+        return events_.empty();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<Json> events_;
+};
+
+} // namespace gaggle

@@ -1,0 +1,59 @@
+#pragma once
+// Where the agent loop gets tools from. The MCP client (next wave) is one ToolSource per
+// extension; platform extensions built into the host (todo) are others. The loop only sees
+// this interface: it lists tools and calls them by their prefixed name `extension__tool`.
+#include "agent/cancel_token.hpp"
+#include "common/json.hpp"
+#include "store/session_store.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gaggle {
+
+struct ToolSpec {
+    std::string name;        // without the extension prefix
+    std::string description;
+    Json input_schema = Json{{"type", "object"}, {"properties", Json::object()}};
+    bool read_only = false;  // MCP annotations.readOnlyHint
+};
+
+// What a tool call may touch: its session (for state kept in extension_data) and working dir.
+struct ToolContext {
+    std::string owner;
+    std::string session_id;
+    std::string working_dir;
+    std::string tool_request_id;
+    SessionStore* store = nullptr;
+    const CancelToken* cancel = nullptr;
+    // Forwards an MCP notification (progress, logging) for this call to the client.
+    std::function<void(const Json& notification)> notify;
+};
+
+class ToolSource {
+public:
+    virtual ~ToolSource() = default;
+    virtual const std::string& extension_name() const = 0;
+    virtual std::vector<ToolSpec> list_tools() = 0;
+    // Returns an MCP CallToolResult {content:[...], isError}. Throwing is a tool error too.
+    virtual Json call_tool(const ToolContext& context, const std::string& tool, const Json& arguments) = 0;
+};
+
+// All tool sources of one session, addressed by `extension__tool`.
+class ToolSet {
+public:
+    void add(std::shared_ptr<ToolSource> source) { sources_.push_back(std::move(source)); }
+    // Tools in the provider's shape, sorted by name (stable prompts cache better).
+    Json provider_tools() const;
+    // nullopt when no extension serves `prefixed_name`.
+    std::optional<ToolSpec> find(const std::string& prefixed_name) const;
+    Json call(const ToolContext& context, const std::string& prefixed_name, const Json& arguments) const;
+    bool empty() const noexcept { return sources_.empty(); }
+
+private:
+    std::vector<std::shared_ptr<ToolSource>> sources_;
+};
+
+} // namespace gaggle

@@ -1,0 +1,47 @@
+#pragma once
+// Everything one turn needs, gathered once at its start and passed to the parts of the loop
+// (provider call, tool dispatch, compaction), so none of them reaches for globals.
+#include "agent/cancel_token.hpp"
+#include "agent/confirmations.hpp"
+#include "agent/permissions.hpp"
+#include "agent/provider_catalog.hpp"
+#include "agent/tool_source.hpp"
+#include "config/config.hpp"
+#include "store/session_store.hpp"
+
+#include <functional>
+#include <mutex>
+
+namespace gaggle {
+
+// Receives MessageEvent JSON objects ({"type":"Message"|"Error"|"Finish"|...}). Called from the
+// turn's thread and, for tool notifications, from tool threads: implementations are thread-safe.
+using EventEmitter = std::function<void(const Json& event)>;
+
+struct AgentServices {
+    SessionStore& store;
+    const ProviderCatalog& providers;
+    PermissionStore& permissions;
+    ConfirmationBroker& confirmations;
+    const Config& config;
+};
+
+struct TurnContext {
+    AgentServices& services;
+    std::string owner;
+    std::string session_id;
+    SessionInfo session;           // refreshed as counters change
+    const ProviderEntry* provider = nullptr;
+    std::string model;
+    std::string mode;              // auto | approve | smart_approve | chat
+    std::int64_t context_limit = 128000;
+    const ToolSet& tools;
+    const CancelToken& cancel;
+    EventEmitter emit;
+
+    // A Message event with the session's current token state.
+    void emit_message(const Json& message) const;
+    void emit_error(const std::string& text) const { emit(Json{{"type", "Error"}, {"error", text}}); }
+};
+
+} // namespace gaggle

@@ -1,0 +1,17 @@
+#pragma once
+// Checks done before a turn's stream opens, shared by every route that starts a turn: the session
+// exists for this user and a provider is usable, so those mistakes are a clean 4xx, not an Error
+// event inside a 200 stream.
+#include "agent/agent_loop.hpp"
+#include "app/app_context.hpp"
+
+namespace gaggle {
+
+// Throws not_found / precondition; returns the request ready to run.
+TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::string& session_id, Json user_message,
+                         std::optional<Json> override_conversation);
+
+// A user text message as the desktop builds it.
+Json user_text_message(const std::string& text);
+
+} // namespace gaggle
