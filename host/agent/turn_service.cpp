@@ -12,20 +12,21 @@ void RunningTurn::join()
     if (thread_.joinable()) thread_.join();
 }
 
-std::shared_ptr<RunningTurn> TurnService::start(const TurnRequest& request, EventEmitter emit)
+std::shared_ptr<RunningTurn> TurnService::start(const TurnRequest& request, EventEmitter emit, std::function<void()> on_done)
 {
     auto agent = agents_.get_or_create(request.owner, request.session_id);
     auto turn = std::make_shared<RunningTurn>();
     std::lock_guard lock(mutex_);
     if (stopping_) throw Error(ErrorKind::unavailable, "the server is shutting down");
     reap_locked();
-    turn->thread_ = std::thread([this, request, agent, emit = std::move(emit), turn = turn.get()] {
+    turn->thread_ = std::thread([this, request, agent, emit = std::move(emit), on_done = std::move(on_done), turn = turn.get()] {
         try {
             run_turn(services_, request, agent->tools(), turn->cancel(), emit);
         } catch (const std::exception& e) {
             spdlog::error("turn for session {} ended abnormally: {}", request.session_id, e.what());
         }
         turn->done_ = true;
+        if (on_done) on_done();
     });
     turns_.push_back(turn);
     return turn;

@@ -37,8 +37,9 @@ public:
     TurnService(AgentServices& services, AgentManager& agents) : services_(services), agents_(agents) {}
     ~TurnService() { shutdown(); }
 
-    // Starts a turn whose events go to `emit` (called on the turn's threads).
-    std::shared_ptr<RunningTurn> start(const TurnRequest& request, EventEmitter emit);
+    // Starts a turn whose events go to `emit` (called on the turn's threads); `on_done`, when
+    // given, runs on the turn's thread after its last event.
+    std::shared_ptr<RunningTurn> start(const TurnRequest& request, EventEmitter emit, std::function<void()> on_done = {});
 
     // Event bus: starts the turn unless this request_id was seen before (then returns false).
     // Throws conflict when another request of the session is still running.

@@ -64,9 +64,14 @@ Json build_openapi_document(const Router& router)
     const Json extras = Json::parse(embedded_gaggle_paths());
 
     // Index documented paths by shape, so our templates find upstream's whatever the param names.
-    std::map<std::string, std::pair<std::string, const Json*>> documented;
-    for (auto& [path, item] : upstream["paths"].items()) documented[template_shape(path)] = {path, &item};
-    for (auto& [path, item] : extras.items()) documented[template_shape(path)] = {path, &item};
+    // Gaggle's own operations join upstream's path items method by method.
+    std::map<std::string, std::pair<std::string, Json>> documented;
+    for (auto& [path, item] : upstream["paths"].items()) documented[template_shape(path)] = {path, item};
+    for (auto& [path, item] : extras.items()) {
+        auto& slot = documented[template_shape(path)];
+        if (slot.first.empty()) slot = {path, Json::object()};
+        for (auto& [method, op] : item.items()) slot.second[method] = op;
+    }
 
     Json doc = Json::object();
     doc["openapi"] = upstream["openapi"];
@@ -79,7 +84,7 @@ Json build_openapi_document(const Router& router)
         const std::string method = lower(route.method);
         auto it = documented.find(template_shape(route.path));
         const std::string path = it != documented.end() ? it->second.first : route.path;
-        const Json* item = it != documented.end() ? it->second.second : nullptr;
+        const Json* item = it != documented.end() ? &it->second.second : nullptr;
         paths[path][method] = (item && item->contains(method)) ? (*item)[method] : generic_operation();
     }
     doc["paths"] = paths;

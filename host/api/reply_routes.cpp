@@ -20,7 +20,7 @@ constexpr auto ping_interval = std::chrono::milliseconds(500);
 void stream_turn(AppContext& app, TurnRequest request, Response& res)
 {
     auto queue = std::make_shared<EventQueue>();
-    auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); });
+    auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); }, [queue] { queue->close(); });
     res.header("Cache-Control", "no-cache");
     SseWriter sse(res.stream(200, "text/event-stream"));
     auto last_ping = std::chrono::steady_clock::now();
@@ -28,7 +28,7 @@ void stream_turn(AppContext& app, TurnRequest request, Response& res)
     while (connected) {
         auto event = queue->pop(std::chrono::milliseconds(100));
         if (event) connected = sse.data(event->dump(-1, ' ', false, Json::error_handler_t::replace));
-        else if (turn->done() && queue->empty()) break;
+        else if (queue->finished()) break;
         if (connected && std::chrono::steady_clock::now() - last_ping >= ping_interval) {
             connected = sse.data(R"({"type":"Ping"})");
             last_ping = std::chrono::steady_clock::now();

@@ -26,7 +26,7 @@ const RouteOptions json_body{.auth = true, .json_body = true};
 Json run_to_completion(AppContext& app, const TurnRequest& request)
 {
     auto queue = std::make_shared<EventQueue>();
-    auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); });
+    auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); }, [queue] { queue->close(); });
     turn->join();
     std::string text, error;
     Json tool_calls = Json::array();
@@ -132,7 +132,7 @@ void register_seed_routes(Router& router, AppContext& app)
             if (content.find_first_not_of(" \t\r\n") == std::string::npos) throw invalid_argument("`content` must not be blank");
             TurnRequest request = prepare_turn(app, req.user_id(), req.param("session_id"), user_text_message(content), std::nullopt);
             auto queue = std::make_shared<EventQueue>();
-            auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); });
+            auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); }, [queue] { queue->close(); });
             res.header("Cache-Control", "no-cache");
             SseWriter sse(res.stream(200, "text/event-stream"));
             std::string message_id, text;
@@ -140,7 +140,7 @@ void register_seed_routes(Router& router, AppContext& app)
             while (connected) {
                 auto e = queue->pop(std::chrono::milliseconds(500));
                 if (e) connected = write_seed_event(sse, *e, message_id, text);
-                else if (turn->done() && queue->empty()) break;
+                else if (queue->finished()) break;
                 else connected = sse.comment("keep-alive");
             }
             if (!connected) turn->cancel().cancel();

@@ -35,6 +35,11 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     // cannot read (a newer schema) stops start-up here with the store's message.
     sqlite::DatabaseOptions db;
     db.path = config_.paths().sessions_db();
+    // GAGGLE_DB_SYNC=normal trades power-loss durability of the last commits for speed (a crashed
+    // process still loses nothing); the default fsyncs every commit.
+    const std::string sync = config_.get_string_or("GAGGLE_DB_SYNC", "full");
+    if (sync == "normal") db.durability = sqlite::Durability::process_crash_safe;
+    else if (sync != "full") spdlog::warn("GAGGLE_DB_SYNC must be full or normal, not '{}'; using full", sync);
     auto database = std::make_shared<sqlite::Database>(db);
     sessions_ = std::make_unique<SqliteSessionStore>(database);
     kv_ = std::make_unique<SqliteKvStore>(database);

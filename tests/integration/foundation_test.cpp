@@ -171,6 +171,25 @@ TEST_CASE("GET /openapi.json is public and describes exactly the routes served")
     }
 }
 
+TEST_CASE("every built-in route is documented with an operation of its own")
+{
+    ServerProcess server;
+    auto doc = Json::parse(server.request("GET", "/openapi.json", "", {}, false).body);
+    int operations = 0;
+    for (auto& [path, item] : doc["paths"].items())
+        for (auto& [method, op] : item.items()) {
+            INFO(method << " " << path);
+            CHECK(op.contains("operationId"));
+            ++operations;
+        }
+    CHECK(operations >= 30); // every route this build registers (32 today)
+    CHECK(doc["paths"]["/sessions"].contains("get"));
+    CHECK(doc["paths"]["/sessions"].contains("post"));
+    CHECK(doc["paths"].contains("/reply"));
+    CHECK(doc["paths"].contains("/sessions/{session_id}/events"));
+    CHECK(doc["components"]["schemas"].contains("Message"));
+}
+
 TEST_CASE("feature plugins are mounted behind the same auth")
 {
     ServerProcess::Options o;

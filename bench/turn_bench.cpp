@@ -1,0 +1,276 @@
+// turn_bench: what the host adds to an agent turn.
+//
+// Against the scripted OpenAI-format provider (in this process), it measures in one run:
+//   direct   the openai plugin's stream() called straight through the plugin ABI (the baseline)
+//   host     the same 50-token reply as a full turn through the real gaggle binary: POST /reply,
+//            SSE, persistence, token accounting
+//   tool     a turn with one tool call (two provider calls) through the host
+//   20x      20 turns in 20 sessions at once, wall time against one turn
+// and prints medians, the host's added latency (host - direct), streamed tokens per second, and
+// resident memory per open session. It never fails on time.
+//
+//   turn_bench [--turns N] [--tokens T]
+#include "common/json.hpp"
+#include "plugin/plugin_registry.hpp"
+
+#include <gaggle/provider.h>
+
+#include "scripted_provider/scripted_provider.hpp"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using gaggle::Json;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double p90(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[std::min(v.size() - 1, v.size() * 9 / 10)];
+}
+
+json text_response(int tokens)
+{
+    json chunks = json::array();
+    for (int i = 0; i < tokens; ++i) chunks.push_back({{"text", "tok" + std::to_string(i) + " "}});
+    return {{"format", "openai"}, {"chunks", chunks}, {"usage", {{"input_tokens", 20}, {"output_tokens", tokens}}}};
+}
+
+struct Http {
+    int port;
+    std::string secret;
+    // Sends a request and reads the whole body; returns it.
+    std::string call(const std::string& method, const std::string& path, const std::string& body) const
+    {
+        Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
+        s.setTimeout(Poco::Timespan(60, 0));
+        Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+        req.set("X-Secret-Key", secret);
+        req.setContentType("application/json");
+        req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+        s.sendRequest(req) << body;
+        Poco::Net::HTTPResponse res;
+        std::stringstream ss;
+        ss << s.receiveResponse(res).rdbuf();
+        return ss.str();
+    }
+    std::string start_session(const std::string& dir) const
+    {
+        return Json::parse(call("POST", "/agent/start", Json{{"working_dir", dir}}.dump()))["id"].get<std::string>();
+    }
+    // One turn through POST /reply, read to the end of the stream.
+    std::string turn(const std::string& session_id) const
+    {
+        Json msg{{"role", "user"}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", "go"}}})},
+                 {"metadata", {{"userVisible", true}, {"agentVisible", true}}}};
+        return call("POST", "/reply", Json{{"session_id", session_id}, {"user_message", msg}}.dump());
+    }
+};
+
+struct Server {
+    pid_t pid = -1;
+    Http http;
+    std::filesystem::path root;
+
+    Server(const std::string& provider_url)
+    {
+        root = std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(getpid()));
+        std::filesystem::remove_all(root);
+        std::filesystem::create_directories(root);
+        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+        http.port = probe.address().port();
+        probe.close();
+        http.secret = "bench";
+        pid = fork();
+        if (pid == 0) {
+            setenv("GOOSE_PATH_ROOT", root.c_str(), 1);
+            setenv("GOOSE_PORT", std::to_string(http.port).c_str(), 1);
+            setenv("GOOSE_SERVER__SECRET_KEY", "bench", 1);
+            setenv("GOOSE_PROVIDER", "openai", 1);
+            setenv("GOOSE_MODEL", "gpt-4o", 1);
+            setenv("OPENAI_HOST", provider_url.c_str(), 1);
+            setenv("OPENAI_API_KEY", "sk-bench", 1);
+            setenv("GOOSE_LOG_LEVEL", "warn", 1);
+            if (const char* sync = getenv("BENCH_DB_SYNC")) setenv("GAGGLE_DB_SYNC", sync, 1);
+            execl(GAGGLE_BINARY, GAGGLE_BINARY, "agent", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        for (int i = 0; i < 500; ++i) {
+            try {
+                Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(http.port));
+                Poco::Net::HTTPRequest req("GET", "/status");
+                s.sendRequest(req);
+                Poco::Net::HTTPResponse res;
+                s.receiveResponse(res);
+                if (res.getStatus() == 200) return;
+            } catch (const std::exception&) {
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        throw std::runtime_error("server did not start");
+    }
+    ~Server()
+    {
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+        std::filesystem::remove_all(root);
+    }
+    long rss_kb() const
+    {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        return 0;
+    }
+};
+
+// The plugin called directly: the same request bytes the host would build, minus the host.
+double direct_turn_ms(const gaggle::LoadedPlugin& plugin, const std::string& request)
+{
+    auto* table = plugin.interface_as<gaggle_provider_v1>(GAGGLE_PROVIDER_V1);
+    size_t events = 0;
+    gaggle_provider_sink sink{sizeof(gaggle_provider_sink), &events, [](void* c, gaggle_str) { ++*static_cast<size_t*>(c); }};
+    gaggle_error err{};
+    err.struct_size = sizeof err;
+    const auto t = Clock::now();
+    if (table->stream(plugin.handle(), {request.data(), request.size()}, &sink, nullptr, &err) != GAGGLE_OK)
+        throw std::runtime_error(std::string("direct call failed: ") + err.message);
+    return ms_since(t);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int turns = 30, tokens = 50;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--turns")) turns = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--tokens")) tokens = std::atoi(argv[i + 1]);
+    }
+    json scenario = json::array();
+    json plain = text_response(tokens);
+    plain["repeat"] = true;
+    plain["match"] = {{"path", "/v1/chat/completions"}};
+    scenario.push_back(plain);
+    gaggle::testing::ScriptedProvider provider(scenario);
+    provider.start();
+
+    // Baseline: the plugin straight through its ABI, with the host's outbound HTTP service.
+    gaggle::HostServices services;
+    const std::string url = provider.base_url();
+    services.config_get = [url](const std::string& k) -> std::optional<std::string> {
+        if (k == "OPENAI_HOST") return url;
+        return std::nullopt;
+    };
+    services.secret_get = [](const std::string& k) -> std::optional<std::string> {
+        return k == "OPENAI_API_KEY" ? std::optional<std::string>("sk-bench") : std::nullopt;
+    };
+    gaggle::PluginRegistry registry(services);
+    registry.scan({GAGGLE_BENCH_PLUGIN_DIR});
+    const gaggle::LoadedPlugin* openai = registry.find("openai");
+    if (!openai) {
+        std::fprintf(stderr, "openai plugin not found in %s\n", GAGGLE_BENCH_PLUGIN_DIR);
+        return 1;
+    }
+    const std::string request =
+        Json{{"schema", "gaggle.chat/1"}, {"provider", "openai"}, {"model", "gpt-4o"}, {"system", "You are a bench."},
+             {"messages", Json::array({Json{{"role", "user"}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", "go"}}})}}})},
+             {"tools", Json::array()}, {"settings", Json::object()}}
+            .dump();
+    std::vector<double> direct, host, tool;
+    for (int i = 0; i < 3; ++i) direct_turn_ms(*openai, request); // warm up
+    for (int i = 0; i < turns; ++i) direct.push_back(direct_turn_ms(*openai, request));
+
+    Server server(url);
+    const std::string dir = server.root.string();
+    const std::string session = server.http.start_session(dir);
+    for (int i = 0; i < 3; ++i) server.http.turn(server.http.start_session(dir));
+    for (int i = 0; i < turns; ++i) {
+        // A fresh session per turn keeps the history (and so the request) the same size as direct.
+        const std::string s = server.http.start_session(dir);
+        const auto t = Clock::now();
+        const std::string body = server.http.turn(s);
+        host.push_back(ms_since(t));
+        if (body.find("\"Finish\"") == std::string::npos) throw std::runtime_error("turn did not finish: " + body.substr(0, 300));
+    }
+
+    // A turn with one tool call: two provider calls and a tool run.
+    json tool_scenario = json::array();
+    for (int i = 0; i < turns + 3; ++i) {
+        tool_scenario.push_back({{"format", "openai"},
+                                 {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", "c" + std::to_string(i)}, {"name", "todo__todo_read"}, {"arguments", "{}"}}}}})}});
+        tool_scenario.push_back(text_response(tokens));
+    }
+    provider.set_scenario(tool_scenario);
+    for (int i = 0; i < turns; ++i) {
+        const std::string s = server.http.start_session(dir);
+        const auto t = Clock::now();
+        server.http.turn(s);
+        tool.push_back(ms_since(t));
+    }
+
+    // 20 turns at once against one, with the model pacing tokens like a real one (10 ms apart):
+    // against an instant model this would only measure how fast 2 cores can parse JSON.
+    json paced = plain;
+    paced["delay_ms"] = 10;
+    provider.set_scenario(json::array({paced}));
+    std::vector<std::string> sessions;
+    for (int i = 0; i < 20; ++i) sessions.push_back(server.http.start_session(dir));
+    const auto one_t = Clock::now();
+    server.http.turn(server.http.start_session(dir));
+    const double one = ms_since(one_t);
+    const auto many_t = Clock::now();
+    std::vector<std::thread> threads;
+    for (auto& s : sessions) threads.emplace_back([&server, s] { server.http.turn(s); });
+    for (auto& t : threads) t.join();
+    const double twenty = ms_since(many_t);
+
+    // Memory: idle, then with 200 sessions opened (each gets an in-memory agent).
+    const long rss_before = server.rss_kb();
+    for (int i = 0; i < 200; ++i) {
+        const std::string s = server.http.start_session(dir);
+        server.http.call("POST", "/agent/resume", Json{{"session_id", s}, {"load_model_and_extensions", false}}.dump());
+    }
+    const long rss_after = server.rss_kb();
+
+    const double d = median(direct), h = median(host);
+    std::printf("turn_bench: %d turns of a %d-token streamed reply (scripted OpenAI provider, loopback)\n", turns, tokens);
+    std::printf("  direct plugin call (baseline)  median %.3f ms  p90 %.3f ms\n", d, p90(direct));
+    std::printf("  full turn through the host     median %.3f ms  p90 %.3f ms\n", h, p90(host));
+    std::printf("  host added latency             %.3f ms per turn (ratio %.2fx)\n", h - d, d > 0 ? h / d : 0.0);
+    std::printf("  turn with one tool call        median %.3f ms (two provider calls)\n", median(tool));
+    std::printf("  streamed tokens per second     %.0f through the host, %.0f direct\n", tokens * 1000.0 / h, tokens * 1000.0 / d);
+    std::printf("  20 concurrent turns (10 ms/token model) %.3f ms wall vs %.3f ms for one (ratio %.2fx)\n", twenty, one,
+                one > 0 ? twenty / one : 0.0);
+    std::printf("  resident memory                %ld KiB after the turns; +%.1f KiB per opened session (200 opened)\n",
+                rss_before, static_cast<double>(rss_after - rss_before) / 200.0);
+    return 0;
+}

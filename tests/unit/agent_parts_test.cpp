@@ -1,0 +1,153 @@
+// The agent's building blocks on their own: event bus replay, permissions, confirmations,
+// session naming, recipe rendering and deeplinks.
+#include "agent/confirmations.hpp"
+#include "agent/event_bus.hpp"
+#include "agent/permissions.hpp"
+#include "agent/session_namer.hpp"
+#include "api/openapi_document.hpp"
+#include "common/error.hpp"
+#include "recipe/deeplink.hpp"
+#include "recipe/render.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+using namespace gaggle;
+
+TEST_CASE("event bus: sequence numbers, replay after a seq, and too-far-behind")
+{
+    SessionEventBus bus(4);
+    for (int i = 0; i < 3; ++i) bus.publish(Json{{"type", "Message"}, {"n", i}}, "r1");
+    auto all = bus.wait_after(0, std::chrono::milliseconds(0));
+    REQUIRE(all.events.size() == 3);
+    CHECK(all.events[0].seq == 1);
+    CHECK(Json::parse(all.events[2].json)["chat_request_id"] == "r1");
+    CHECK(Json::parse(all.events[2].json)["request_id"] == "r1");
+    auto tail = bus.wait_after(2, std::chrono::milliseconds(0));
+    REQUIRE(tail.events.size() == 1);
+    CHECK(tail.events[0].seq == 3);
+    CHECK(bus.wait_after(3, std::chrono::milliseconds(10)).events.empty());
+
+    for (int i = 0; i < 5; ++i) bus.publish(Json{{"type", "Ping"}}, "r1"); // seq 4..8; buffer keeps 5..8
+    auto behind = bus.wait_after(2, std::chrono::milliseconds(0));
+    CHECK(behind.too_far_behind);
+    CHECK(behind.next_after == 8);
+    auto ok = bus.wait_after(4, std::chrono::milliseconds(0));
+    CHECK_FALSE(ok.too_far_behind);
+    CHECK(ok.events.size() == 4);
+
+    // A waiting listener wakes when an event arrives.
+    std::thread late([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        bus.publish(Json{{"type", "Finish"}}, "r2");
+    });
+    auto woke = bus.wait_after(8, std::chrono::milliseconds(5000));
+    late.join();
+    REQUIRE(woke.events.size() == 1);
+    CHECK(woke.events[0].seq == 9);
+
+    bus.set_active("r2", true);
+    CHECK(bus.active_requests() == std::vector<std::string>{"r2"});
+    bus.set_active("r2", false);
+    CHECK(bus.active_requests().empty());
+}
+
+TEST_CASE("permissions: modes, rules, and permission.yaml")
+{
+    const auto dir = std::filesystem::temp_directory_path() / ("gaggle-perm-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "permission.yaml";
+    std::ofstream(file) << "user:\n  always_allow:\n    - a__safe\n  never_allow:\n    - a__bad\n  ask_before:\n    - a__ask\n"
+                           "smart_approve:\n  always_allow:\n    - kept__by_us\n";
+    PermissionStore p(file);
+    CHECK(p.decide("auto", "a__bad", false) == PermissionDecision::allow); // auto never asks
+    CHECK(p.decide("approve", "a__safe", false) == PermissionDecision::allow);
+    CHECK(p.decide("approve", "a__bad", true) == PermissionDecision::deny);
+    CHECK(p.decide("smart_approve", "a__ask", true) == PermissionDecision::ask);
+    CHECK(p.decide("approve", "x__other", true) == PermissionDecision::ask);
+    CHECK(p.decide("smart_approve", "x__reader", true) == PermissionDecision::allow);
+    CHECK(p.decide("smart_approve", "x__writer", false) == PermissionDecision::ask);
+
+    p.set_rule("x__writer", PermissionLevel::always_allow);
+    p.set_rule("a__bad", PermissionLevel::always_allow); // moves between lists
+    PermissionStore reread(file);
+    CHECK(reread.rule_for("x__writer") == PermissionLevel::always_allow);
+    CHECK(reread.rule_for("a__bad") == PermissionLevel::always_allow);
+    std::ifstream in(file);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    CHECK(text.find("kept__by_us") != std::string::npos); // sections we do not manage survive
+
+    std::ofstream(file) << "user: [broken\n";
+    PermissionStore broken(file); // reported, not fatal
+    CHECK_FALSE(broken.rule_for("a__safe"));
+    CHECK(normalise_mode("smart_approve") == std::optional<std::string>("smart_approve"));
+    CHECK_FALSE(normalise_mode("yolo"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("confirmations: delivered by session and id, cancellable, never misrouted")
+{
+    ConfirmationBroker broker;
+    CancelToken cancel;
+    broker.expect("s1", "call_1");
+    CHECK_FALSE(broker.deliver("s2", "call_1", ConfirmAction::allow_once)); // another session's id
+    CHECK_FALSE(broker.deliver("s1", "call_9", ConfirmAction::allow_once));
+    std::thread answer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CHECK(broker.deliver("s1", "call_1", ConfirmAction::always_deny));
+    });
+    CHECK(broker.wait("s1", "call_1", cancel) == ConfirmAction::always_deny);
+    answer.join();
+    CHECK_FALSE(broker.deliver("s1", "call_1", ConfirmAction::allow_once)); // already answered
+
+    broker.expect("s1", "call_2");
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        cancel.cancel();
+    });
+    CHECK_FALSE(broker.wait("s1", "call_2", cancel));
+    stopper.join();
+    CHECK(parse_confirm_action("always_allow") == ConfirmAction::always_allow);
+    CHECK_FALSE(parse_confirm_action("deny"));
+}
+
+TEST_CASE("session names come from the first user text")
+{
+    CHECK(session_name_from_text("  Plan a\n trip   to Lisbon ") == "Plan a trip to Lisbon");
+    const std::string long_text = "Please refactor the authentication module so that tokens expire after one hour and are refreshed";
+    const std::string name = session_name_from_text(long_text);
+    CHECK(name.size() <= 63);
+    CHECK(name.substr(name.size() - 3) == "...");
+    CHECK(long_text.rfind(name.substr(0, name.size() - 3), 0) == 0);
+    CHECK(session_name_from_text("") == "");
+    const std::string accents(70, 'x');
+    CHECK(session_name_from_text(accents + "é").size() <= 63);
+}
+
+TEST_CASE("recipes: parameter rendering and deeplinks")
+{
+    Json recipe{{"title", "T"}, {"instructions", "Go to {{ city }} for {{days}} days, {{ unknown }}"},
+                {"activities", Json::array({"see {{city}}", 3})},
+                {"parameters", Json::array({Json{{"key", "city"}, {"requirement", "required"}},
+                                            Json{{"key", "days"}, {"requirement", "optional"}, {"default", "2"}}})}};
+    auto out = render_recipe(recipe, {{"city", "Oslo"}});
+    CHECK(out["instructions"] == "Go to Oslo for 2 days, {{ unknown }}");
+    CHECK(out["activities"][0] == "see Oslo");
+    CHECK_THROWS_WITH_AS(render_recipe(recipe, {}), "Missing required parameters: city", Error);
+
+    // {"title":"Deep","prompt":"hi"} in URL-safe base64 without padding, and standard with padding.
+    CHECK(decode_recipe_deeplink("goose://recipe?config=eyJ0aXRsZSI6IkRlZXAiLCJwcm9tcHQiOiJoaSJ9")["title"] == "Deep");
+    CHECK(decode_recipe_deeplink("eyJ0aXRsZSI6IkRlZXAiLCJwcm9tcHQiOiJoaSJ9")["prompt"] == "hi");
+    CHECK_THROWS_AS(decode_recipe_deeplink("goose://recipe?config=W10"), Error); // [] is no recipe
+    CHECK_THROWS_AS(decode_recipe_deeplink("%%%"), Error);
+}
+
+TEST_CASE("OpenAPI templates compare by shape")
+{
+    CHECK(template_shape("/sessions/{id}/fork") == template_shape("/sessions/{session_id}/fork"));
+    CHECK(template_shape("/sessions/search") != template_shape("/sessions/{id}"));
+}
