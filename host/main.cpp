@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <sys/resource.h>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -107,6 +108,12 @@ int agent(const gaggle::CommandLineOverrides& flags)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is a failed write, not a dead server
+    // Each open stream is a socket: take every file descriptor the system lets us have.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     gaggle::Application app(gaggle::process_environment(), flags);
     app.start();
