@@ -1,0 +1,45 @@
+#pragma once
+// Access to rows of the `messages` table shared by the message operations. Internal to the
+// SQLite engine; functions taking a Connection run inside the caller's transaction.
+#include "common/json.hpp"
+#include "store/message_facts.hpp"
+#include "store/sqlite_database.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace gaggle::sqlite {
+
+// Validated and serialised before the write transaction starts, so the write lock is held only
+// for the inserts themselves.
+struct PreparedMessage {
+    MessageFacts facts;
+    std::string json;
+};
+
+// Throws Error(invalid_argument) naming the message ("messages[3]: ...") in a batch.
+std::vector<PreparedMessage> prepare_messages(std::span<const Json> messages, std::int64_t now_ms);
+
+// The session's messages in order, as stored JSON text.
+void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column&)>& each);
+
+struct Reserved {
+    std::int64_t seq = 0;
+    std::int64_t first_ordinal = 0;
+    std::int64_t message_count = 0;
+};
+
+// Claims ordinals for n new messages, counts them (added to, or replacing, message_count) and
+// bumps updated_at. The owner-filtered update doubles as the existence check, saving a
+// statement on the hottest write path. Ordinals are never reused, even after a replace.
+Reserved reserve_messages(Connection& c, const std::string& owner, const std::string& id, std::int64_t n,
+                          bool replace_count, std::int64_t now_ms);
+
+// Inserts messages numbered first_ordinal, first_ordinal + 1, ... in session `seq`.
+void insert_messages(Connection& c, const std::string& session_id, std::int64_t seq, std::int64_t first_ordinal,
+                     const std::vector<PreparedMessage>& messages);
+
+} // namespace gaggle::sqlite

@@ -1,0 +1,67 @@
+#pragma once
+// SessionStore on an embedded SQLite database. Map of the engine:
+//   sqlite_database      connections, transactions, retry on BUSY (the concurrency model)
+//   sqlite_checkpointer  WAL checkpoints off the commit path
+//   migrations           the numbered schema steps
+//   sqlite_session_rows / sqlite_message_rows   row access shared by the operations
+//   sqlite_search        the two-step full-text search plan
+//   sqlite_session_store.cpp (session operations), sqlite_session_messages.cpp (message ones)
+#include "store/session_store.hpp"
+#include "store/sqlite_database.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace gaggle {
+
+// Unix milliseconds now. Injected so tests can cross a UTC midnight.
+using StoreClock = std::function<std::int64_t()>;
+
+class SqliteSessionStore final : public SessionStore {
+public:
+    // The database may be shared with other SQLite-backed services (SqliteKvStore).
+    explicit SqliteSessionStore(std::shared_ptr<sqlite::Database> db, StoreClock clock = {});
+
+    // Convenience: opens (creating and migrating) the database at options.path.
+    static std::unique_ptr<SqliteSessionStore> open(const sqlite::DatabaseOptions& options,
+                                                    StoreClock clock = {});
+
+    const std::shared_ptr<sqlite::Database>& database() const { return db_; }
+
+    SessionInfo create_session(const NewSession& session) override;
+    SessionInfo get_session(const std::string& owner, const std::string& id) override;
+    LoadedSession load_session(const std::string& owner, const std::string& id) override;
+    SessionPage list_sessions(const std::string& owner, const ListQuery& query) override;
+    std::int64_t count_sessions(const std::string& owner) override;
+    void delete_session(const std::string& owner, const std::string& id) override;
+    SessionInfo rename_session(const std::string& owner, const std::string& id,
+                               const std::string& name) override;
+    SessionInfo update_session(const std::string& owner, const std::string& id,
+                               const SessionPatch& patch) override;
+    SessionInfo add_token_usage(const std::string& owner, const std::string& id,
+                                const TokenUsage& usage) override;
+    std::int64_t append_message(const std::string& owner, const std::string& id,
+                                const Json& message) override;
+    std::int64_t append_messages(const std::string& owner, const std::string& id,
+                                 std::span<const Json> messages) override;
+    void for_each_message(const std::string& owner, const std::string& id,
+                          const MessageVisitor& visit) override;
+    std::vector<std::string> load_messages(const std::string& owner, const std::string& id) override;
+    void replace_conversation(const std::string& owner, const std::string& id,
+                              std::span<const Json> messages) override;
+    std::int64_t truncate_messages(const std::string& owner, const std::string& id,
+                                   std::int64_t from_created) override;
+    SessionInfo fork_session(const std::string& owner, const std::string& id,
+                             const ForkOptions& options) override;
+    SessionInfo import_session(const std::string& owner, const SessionInfo& meta,
+                               std::span<const Json> messages) override;
+    std::vector<SessionInfo> search(const std::string& owner, const SearchQuery& query) override;
+    SessionInsights insights(const std::string& owner) override;
+
+private:
+    std::shared_ptr<sqlite::Database> db_;
+    StoreClock clock_;
+};
+
+} // namespace gaggle
