@@ -1,0 +1,61 @@
+#pragma once
+// The "gaggle.chat/1" request the host passes to stream(), and read-only helpers over the goose
+// Message JSON it carries (goosed-api.md 6.1), which every provider converts to its own wire shape.
+#include "gaggle_providers/http_client.hpp"
+#include "gaggle_providers/json.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gaggle::providers {
+
+// A declarative provider's settings, passed by the host instead of the plugin's own config keys.
+struct Connection {
+    std::optional<std::string> base_url, base_path, api_key, engine;
+    Headers headers;
+};
+
+struct ChatRequest {
+    std::string provider, model, system;
+    Json messages = Json::array(); // goose Messages, agent-visible only
+    Json tools = Json::array();    // [{name, description, inputSchema}]
+    std::optional<double> temperature;
+    std::optional<std::int64_t> max_tokens;
+    Json request_params = Json::object(); // merged into the wire body as-is
+    std::optional<Connection> connection;
+};
+
+// Parse and check a gaggle.chat/1 request; throws sdk::Error(INVALID_ARGUMENT) naming the field.
+ChatRequest parse_chat_request(std::string_view text);
+
+// The "connection" object of a request or list_models call, when present.
+std::optional<Connection> parse_connection(const Json& j);
+
+struct Image {
+    std::string mime_type, data; // data is base64
+};
+
+// A toolRequest item's call; nullopt (with *error set) when goose recorded it as failed.
+struct ToolCall {
+    std::string name;
+    Json arguments = Json::object();
+};
+std::optional<ToolCall> tool_request_call(const Json& item, std::string* error = nullptr);
+
+// A toolResponse item flattened for providers that take text (plus separate images).
+struct ToolResult {
+    bool is_error = false;
+    std::string text;
+    std::vector<Image> images;
+};
+ToolResult tool_response_result(const Json& item);
+
+// Names the APIs accept: [a-zA-Z0-9_-], anything else becomes '_'.
+std::string sanitize_tool_name(std::string_view name);
+
+// The item's "type" ("" when missing).
+inline std::string content_type(const Json& item) { return str_of(item, "type"); }
+
+} // namespace gaggle::providers

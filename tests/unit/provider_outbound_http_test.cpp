@@ -1,0 +1,207 @@
+// The host's outbound HTTP client (host/net) that provider plugins reach through
+// "gaggle.host.http/1": response framing, URLs, streaming, deadlines and cancellation.
+#include "net/http_response_parser.hpp"
+#include "net/http_service.hpp"
+#include "net/outbound_http.hpp"
+#include "net/url.hpp"
+#include "scripted_provider/scripted_provider.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace gaggle::net;
+using nlohmann::json;
+
+namespace {
+
+struct Parsed {
+    int status = 0;
+    HeaderList headers;
+    std::string body;
+    HttpResponseParser::Result result = HttpResponseParser::Result::more;
+    std::string error;
+};
+
+// Feed `wire` in pieces of `step` bytes, then end of stream.
+Parsed parse(const std::string& wire, std::size_t step)
+{
+    Parsed p;
+    HttpResponseParser parser([&](int s, const HeaderList& h) { p.status = s, p.headers = h; return true; },
+                              [&](std::string_view b) { p.body.append(b); return true; });
+    for (std::size_t i = 0; i < wire.size() && p.result == HttpResponseParser::Result::more; i += step)
+        p.result = parser.feed(std::string_view(wire).substr(i, step));
+    if (p.result == HttpResponseParser::Result::more) p.result = parser.finish();
+    p.error = parser.error();
+    return p;
+}
+
+long long ms_since(std::chrono::steady_clock::time_point t)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
+}
+
+} // namespace
+
+TEST_CASE("outbound http: the response parser handles every split of chunked and sized bodies")
+{
+    const std::string chunked = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A:  b \r\n\r\n"
+                                "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: x\r\n\r\n";
+    const std::string sized = "HTTP/1.1 404 Not Found\nContent-Length: 3\n\nabc";
+    for (std::size_t step = 1; step <= chunked.size(); ++step) {
+        CAPTURE(step);
+        const Parsed c = parse(chunked, step);
+        REQUIRE(c.result == HttpResponseParser::Result::done);
+        CHECK(c.status == 200);
+        CHECK(c.body == "hello world");
+        CHECK(c.headers.at(1) == std::pair<std::string, std::string>("X-A", "b"));
+        const Parsed s = parse(sized, step);
+        CHECK(s.result == HttpResponseParser::Result::done);
+        CHECK(s.status == 404);
+        CHECK(s.body == "abc");
+    }
+    SUBCASE("a body delimited by the connection end")
+    {
+        const Parsed p = parse("HTTP/1.1 200 OK\r\n\r\nuntil close", 4);
+        CHECK(p.result == HttpResponseParser::Result::done);
+        CHECK(p.body == "until close");
+    }
+    SUBCASE("truncation is an error, never a short reply")
+    {
+        CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", 3).result == HttpResponseParser::Result::error);
+        CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 3).result == HttpResponseParser::Result::error);
+        CHECK(parse("", 1).result == HttpResponseParser::Result::error);
+    }
+    SUBCASE("garbage is an error")
+    {
+        CHECK(parse("SSH-2.0-OpenSSH\r\n\r\n", 5).result == HttpResponseParser::Result::error);
+        CHECK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 5).result == HttpResponseParser::Result::error);
+    }
+}
+
+TEST_CASE("outbound http: URLs")
+{
+    auto u = parse_url("https://api.openai.com/v1/chat/completions?x=1#frag");
+    REQUIRE(u);
+    CHECK(u->scheme == "https");
+    CHECK(u->host == "api.openai.com");
+    CHECK(u->port == 443);
+    CHECK(u->target == "/v1/chat/completions?x=1");
+    CHECK(u->authority() == "api.openai.com");
+    u = parse_url("http://[::1]:11434");
+    REQUIRE(u);
+    CHECK(u->host == "::1");
+    CHECK(u->target == "/");
+    CHECK(u->authority() == "[::1]:11434");
+    CHECK_FALSE(parse_url("ftp://x/"));
+    CHECK_FALSE(parse_url("localhost:11434"));
+    CHECK_FALSE(parse_url("http://host:99999/"));
+    CHECK_FALSE(parse_url("http://host/a b"));
+}
+
+TEST_CASE("outbound http: streams a chunked response as it arrives")
+{
+    gaggle::testing::ScriptedProvider server(json::array({json{
+        {"format", "raw"}, {"chunks", json::array({{{"raw", "one\n"}}, {{"raw", "two\n"}, {"delay_ms", 150}}})}}}));
+    server.start();
+    OutboundRequest request;
+    request.method = "POST";
+    request.url = server.base_url() + "/stream?q=1";
+    request.headers = {{"X-Test", "yes"}, {"Content-Length", "999"}};
+    request.body = "{\"hello\":1}";
+    std::vector<std::pair<long long, std::string>> pieces;
+    int status = 0;
+    const auto start = std::chrono::steady_clock::now();
+    OutboundHandlers handlers;
+    handlers.on_response = [&](int s, const HeaderList&) { status = s; return true; };
+    handlers.on_data = [&](std::string_view d) { pieces.emplace_back(ms_since(start), std::string(d)); return true; };
+    const OutboundResult result = perform(request, handlers);
+    REQUIRE_MESSAGE(result.status == OutboundStatus::ok, result.message);
+    CHECK(status == 200);
+    std::string all;
+    for (auto& [t, d] : pieces) all += d;
+    CHECK(all == "one\ntwo\n");
+    REQUIRE(pieces.size() >= 2);
+    CHECK(pieces.front().first + 100 < pieces.back().first); // "one" was delivered before "two" was sent
+    const auto recorded = server.requests().at(0);
+    CHECK(recorded.path == "/stream");
+    CHECK(recorded.query == "q=1");
+    CHECK(recorded.body == "{\"hello\":1}");
+    CHECK(recorded.header("X-Test") == "yes");
+    CHECK(recorded.header("Content-Length") == "11"); // framing headers are the client's own
+}
+
+TEST_CASE("outbound http: idle timeout, refused connection, bad input, cancellation")
+{
+    SUBCASE("no byte for idle_timeout -> timeout")
+    {
+        gaggle::testing::ScriptedProvider server(json::array({json{{"format", "raw"}, {"chunks", json::array({{{"raw", "x"}}, {{"stall_ms", 3000}}})}}}));
+        server.start();
+        OutboundRequest request;
+        request.url = server.base_url() + "/";
+        request.idle_timeout = std::chrono::milliseconds(200);
+        const auto start = std::chrono::steady_clock::now();
+        const OutboundResult result = perform(request, {});
+        CHECK(result.status == OutboundStatus::timeout);
+        CHECK(ms_since(start) < 1000);
+    }
+    SUBCASE("connection refused -> network")
+    {
+        OutboundRequest request;
+        request.url = "http://127.0.0.1:1/";
+        const OutboundResult result = perform(request, {});
+        CHECK(result.status == OutboundStatus::network);
+        CHECK(result.message.find("127.0.0.1:1") != std::string::npos);
+    }
+    SUBCASE("bad URL and header injection -> invalid argument")
+    {
+        OutboundRequest request;
+        request.url = "not a url";
+        CHECK(perform(request, {}).status == OutboundStatus::invalid_argument);
+        request.url = "http://127.0.0.1:1/";
+        request.headers = {{"X-Evil", "a\r\nInjected: 1"}};
+        CHECK(perform(request, {}).status == OutboundStatus::invalid_argument);
+    }
+    SUBCASE("cancel from another thread closes the connection within ~100 ms")
+    {
+        gaggle::testing::ScriptedProvider server(json::array({json{{"format", "raw"}, {"chunks", json::array({{{"raw", "x"}}, {{"stall_ms", 5000}}})}}}));
+        server.start();
+        std::atomic<bool> cancelled{false};
+        OutboundRequest request;
+        request.url = server.base_url() + "/";
+        OutboundHandlers handlers;
+        handlers.cancelled = [&] { return cancelled.load(); };
+        std::chrono::steady_clock::time_point raised;
+        std::thread canceller([&] {
+            server.wait_for_requests(1, std::chrono::milliseconds(2000));
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            raised = std::chrono::steady_clock::now();
+            cancelled = true;
+        });
+        const OutboundResult result = perform(request, handlers);
+        canceller.join();
+        CHECK(result.status == OutboundStatus::cancelled);
+        CHECK(ms_since(raised) < 150);
+        CHECK(server.wait_for_client_close(0, std::chrono::milliseconds(2000)));
+    }
+}
+
+TEST_CASE("outbound http: the C service table reports errors through gaggle_error")
+{
+    const gaggle_host_http_v1* http = gaggle::outbound_http_service();
+    REQUIRE(http);
+    CHECK(http->struct_size == sizeof(gaggle_host_http_v1));
+    gaggle_http_request request{};
+    request.struct_size = sizeof(request);
+    request.method = "GET";
+    request.url = "http://127.0.0.1:1/";
+    gaggle_error err{};
+    err.struct_size = sizeof(err);
+    CHECK(http->perform(nullptr, &request, nullptr, nullptr, &err) == GAGGLE_ERR_NETWORK);
+    CHECK(err.code == GAGGLE_ERR_NETWORK);
+    CHECK(std::string(err.message).find("could not connect") != std::string::npos);
+    CHECK(http->perform(nullptr, nullptr, nullptr, nullptr, &err) == GAGGLE_ERR_INVALID_ARGUMENT);
+}
