@@ -8,6 +8,7 @@
 //              bus and every client must receive its Finish. Prints how many did and any errors.
 //
 //   server_bench [--streams N]
+#include "bench_support.hpp"
 #include "common/json.hpp"
 
 #include "scripted_provider/scripted_provider.hpp"
@@ -38,17 +39,11 @@
 #include <unistd.h>
 
 using gaggle::Json;
-using Clock = std::chrono::steady_clock;
+using gaggle::bench::Clock;
+using gaggle::bench::median;
+using gaggle::bench::ms_since;
 
 namespace {
-
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 int free_port()
 {

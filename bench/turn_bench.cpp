@@ -10,6 +10,7 @@
 // resident memory per open session. It never fails on time.
 //
 //   turn_bench [--turns N] [--tokens T]
+#include "bench_support.hpp"
 #include "common/json.hpp"
 #include "plugin/plugin_registry.hpp"
 
@@ -38,23 +39,11 @@
 
 using gaggle::Json;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using gaggle::bench::Clock;
+using gaggle::bench::median;
+using gaggle::bench::ms_since;
 
 namespace {
-
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
-double p90(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, v.size() * 9 / 10)];
-}
 
 json text_response(int tokens)
 {
@@ -263,8 +252,8 @@ int main(int argc, char** argv)
 
     const double d = median(direct), h = median(host);
     std::printf("turn_bench: %d turns of a %d-token streamed reply (scripted OpenAI provider, loopback)\n", turns, tokens);
-    std::printf("  direct plugin call (baseline)  median %.3f ms  p90 %.3f ms\n", d, p90(direct));
-    std::printf("  full turn through the host     median %.3f ms  p90 %.3f ms\n", h, p90(host));
+    std::printf("  direct plugin call (baseline)  median %.3f ms  p90 %.3f ms\n", d, gaggle::bench::quantile(direct, 0.9));
+    std::printf("  full turn through the host     median %.3f ms  p90 %.3f ms\n", h, gaggle::bench::quantile(host, 0.9));
     std::printf("  host added latency             %.3f ms per turn (ratio %.2fx)\n", h - d, d > 0 ? h / d : 0.0);
     std::printf("  turn with one tool call        median %.3f ms (two provider calls)\n", median(tool));
     std::printf("  streamed tokens per second     %.0f through the host, %.0f direct\n", tokens * 1000.0 / h, tokens * 1000.0 / d);
