@@ -17,6 +17,7 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -338,11 +339,12 @@ private:
     static gaggle_str GAGGLE_ABI t_describe(gaggle_plugin* p) noexcept
     {
         Provider* pr = self(p);
-        gaggle_error ignored = make_error();
-        if (!pr->description_) {
+        // describe() is [thread-safe]: the first callers may race, so the cache is filled once.
+        std::call_once(pr->described_, [pr] {
+            gaggle_error ignored = make_error();
             guarded(&ignored, [&] { pr->description_ = pr->describe(); });
             if (!pr->description_) pr->description_ = std::string("[]");
-        }
+        });
         return str(*pr->description_);
     }
     static gaggle_status GAGGLE_ABI t_stream(gaggle_plugin* p, gaggle_str rq, const gaggle_provider_sink* sink,
@@ -363,6 +365,7 @@ private:
             out->size = models.size();
         });
     }
+    std::once_flag described_;
     std::optional<std::string> description_;
 };
 
