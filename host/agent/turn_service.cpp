@@ -39,23 +39,30 @@ bool TurnService::start_on_bus(const TurnRequest& request, const std::string& re
         std::lock_guard lock(mutex_);
         BusState& state = buses_[request.session_id];
         if (state.seen.count(request_id)) return false;
-        if (state.active && !state.active->done())
+        if (state.starting || (state.active && !state.active->done()))
             throw conflict("a turn is already running in this session (request " + state.active_request + ")");
         state.seen.insert(request_id);
+        state.starting = true; // holds the session's slot until the turn is recorded below
+        state.active_request = request_id;
         bus = state.bus;
     }
     bus->set_active(request_id, true);
-    auto turn = start(request, [bus, request_id](const Json& event) {
+    std::shared_ptr<RunningTurn> turn;
+    try {
         // The bus outlives listeners: events are kept for replay whether or not anyone listens.
-        bus->publish(event, request_id);
-        if (event.value("type", "") == "Finish" || event.value("type", "") == "Error") {
-            if (event.value("type", "") == "Finish") bus->set_active(request_id, false);
-        }
-    });
+        // The request stops being active when its thread ends, whether it finished or failed.
+        turn = start(request, [bus, request_id](const Json& event) { bus->publish(event, request_id); },
+                     [bus, request_id] { bus->set_active(request_id, false); });
+    } catch (...) {
+        bus->set_active(request_id, false);
+        std::lock_guard lock(mutex_);
+        buses_[request.session_id].starting = false;
+        throw;
+    }
     std::lock_guard lock(mutex_);
     BusState& state = buses_[request.session_id];
     state.active = turn;
-    state.active_request = request_id;
+    state.starting = false;
     return true;
 }
 

@@ -56,6 +56,7 @@ private:
         std::shared_ptr<SessionEventBus> bus = std::make_shared<SessionEventBus>();
         std::string active_request;
         std::shared_ptr<RunningTurn> active;
+        bool starting = false;
         std::set<std::string> seen;
     };
     void reap_locked();

@@ -171,3 +171,37 @@ TEST_CASE("seed APIs: /session/start, /session/reply, /provider/config, /session
     CHECK(names.back() == "message_complete");
     CHECK(h.server().request("POST", "/sessions/nope/messages", R"({"content":"x"})", {{"Content-Type", "application/json"}}).status == 404);
 }
+
+TEST_CASE("event bus: a turn that fails before it starts does not hold the session")
+{
+    AgentHarness h(json::array({text_reply_seed("fine")}));
+    const std::string id = h.start_session();
+    auto bad = h.post("/sessions/" + id + "/reply",
+                      {{"request_id", "bad-1"}, {"user_message", {{"role", "assistant"}, {"content", json::array()}}}});
+    CHECK(bad.status == 200); // accepted; the turn itself reports the problem
+    auto listener = events(h, id, "0");
+    bool saw_error = false;
+    while (auto e = listener->next(3000)) {
+        if (e->data.empty() || e->id.empty()) continue;
+        if (e->json()["type"] == "Error") {
+            saw_error = true;
+            CHECK(e->json()["error"].get<std::string>().find("user_message.role") != std::string::npos);
+            break;
+        }
+    }
+    CHECK(saw_error);
+    // The session is free again: the next request runs (no 409).
+    int status = 409;
+    for (int i = 0; i < 50 && status == 409; ++i) {
+        status = bus_reply(h, id, "good-1", "hello").status;
+        if (status == 409) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(status == 200);
+    Json s;
+    for (int i = 0; i < 100; ++i) { // the turn runs on its own; wait for it to be persisted
+        s = h.session(id);
+        if (s["conversation"].size() == 2) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(s["conversation"].size() == 2);
+}
