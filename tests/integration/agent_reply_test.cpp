@@ -461,3 +461,22 @@ TEST_CASE("a declarative provider in custom_providers/ works without code")
     CHECK(upstream.requests().at(0).header("authorization") == "Bearer lab-key");
     CHECK(upstream.requests().at(0).json()["model"] == "lab-1");
 }
+
+TEST_CASE("GOOSE_MAX_TURNS stops a loop that keeps calling tools")
+{
+    json again{{"format", "openai"}, {"repeat", true},
+               {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", "loop"}, {"name", "todo__todo_read"}, {"arguments", "{}"}}}}})}};
+    AgentHarness h(json::array({again}), {{"GOOSE_MAX_TURNS", "3"}});
+    const std::string id = h.start_session();
+    auto events = h.reply_all(id, "loop forever");
+    CHECK(h.provider().requests().size() == 3);
+    bool limit_message = false;
+    for (auto& e : of_type(events, "Message"))
+        for (auto& c : e["message"]["content"])
+            if (c["type"] == "text" && c["text"].get<std::string>().find("maximum number of actions") != std::string::npos)
+                limit_message = true;
+    CHECK(limit_message);
+    CHECK(events.back()["type"] == "Finish");
+    auto s = h.session(id);
+    CHECK(s["conversation"].back()["content"][0]["text"].get<std::string>().find("maximum number of actions") != std::string::npos);
+}
