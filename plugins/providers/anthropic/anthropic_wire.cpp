@@ -100,14 +100,8 @@ Json anthropic_messages(const Json& messages)
 Json anthropic_tools(const Json& tools)
 {
     Json out = Json::array();
-    std::set<std::string> names;
-    for (const Json& t : tools) {
-        const std::string name = sanitize_tool_name(str_of(t, "name"));
-        if (!names.insert(name).second) throw sdk::Error(GAGGLE_ERR_INVALID_ARGUMENT, "duplicate tool name: " + name);
-        Json schema = at_or_null(t, "inputSchema");
-        if (!schema.is_object() || schema.empty()) schema = Json{{"type", "object"}};
-        out.push_back(Json{{"name", name}, {"description", str_of(t, "description")}, {"input_schema", schema}});
-    }
+    for (auto& t : tool_definitions(tools, Json{{"type", "object"}}))
+        out.push_back(Json{{"name", t.name}, {"description", t.description}, {"input_schema", t.schema}});
     if (!out.empty()) out.back()["cache_control"] = ephemeral();
     return out;
 }

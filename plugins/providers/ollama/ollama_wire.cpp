@@ -100,15 +100,9 @@ Json ollama_body(const ChatRequest& request)
     Json body{{"model", request.model}, {"messages", messages}};
     if (!request.tools.empty()) {
         Json tools = Json::array();
-        std::set<std::string> names;
-        for (const Json& t : request.tools) {
-            const std::string name = sanitize_tool_name(str_of(t, "name"));
-            if (!names.insert(name).second) throw sdk::Error(GAGGLE_ERR_INVALID_ARGUMENT, "duplicate tool name: " + name);
-            Json schema = at_or_null(t, "inputSchema");
-            if (!schema.is_object() || schema.empty()) schema = Json{{"type", "object"}, {"properties", Json::object()}};
+        for (auto& t : tool_definitions(request.tools, Json{{"type", "object"}, {"properties", Json::object()}}))
             tools.push_back(Json{{"type", "function"},
-                                 {"function", {{"name", name}, {"description", str_of(t, "description")}, {"parameters", schema}}}});
-        }
+                                 {"function", {{"name", t.name}, {"description", t.description}, {"parameters", t.schema}}}});
         body["tools"] = tools;
     }
     body["stream"] = true;

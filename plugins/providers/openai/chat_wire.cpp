@@ -111,15 +111,9 @@ Json chat_messages(const ChatRequest& request)
 Json chat_tools(const Json& tools)
 {
     Json out = Json::array();
-    std::set<std::string> names;
-    for (const Json& t : tools) {
-        const std::string name = sanitize_tool_name(str_of(t, "name"));
-        if (!names.insert(name).second) throw sdk::Error(GAGGLE_ERR_INVALID_ARGUMENT, "duplicate tool name: " + name);
-        Json schema = at_or_null(t, "inputSchema");
-        if (!schema.is_object() || schema.empty()) schema = Json{{"type", "object"}, {"properties", Json::object()}};
+    for (auto& t : tool_definitions(tools, Json{{"type", "object"}, {"properties", Json::object()}}))
         out.push_back(Json{{"type", "function"},
-                           {"function", {{"name", name}, {"description", str_of(t, "description")}, {"parameters", schema}}}});
-    }
+                           {"function", {{"name", t.name}, {"description", t.description}, {"parameters", t.schema}}}});
     return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gaggle/cpp/plugin.hpp>
 
+#include <set>
+
 namespace gaggle::providers {
 namespace {
 
@@ -167,6 +169,20 @@ std::string sanitize_tool_name(std::string_view name)
     std::string out(name);
     for (char& c : out)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) c = '_';
+    return out;
+}
+
+std::vector<ToolDefinition> tool_definitions(const Json& tools, const Json& empty_schema)
+{
+    std::vector<ToolDefinition> out;
+    std::set<std::string> names;
+    for (const Json& t : tools) {
+        std::string name = sanitize_tool_name(str_of(t, "name"));
+        if (!names.insert(name).second) throw sdk::Error(GAGGLE_ERR_INVALID_ARGUMENT, "duplicate tool name: " + name);
+        Json schema = at_or_null(t, "inputSchema");
+        if (!schema.is_object() || schema.empty()) schema = empty_schema;
+        out.push_back({std::move(name), str_of(t, "description"), std::move(schema)});
+    }
     return out;
 }
 

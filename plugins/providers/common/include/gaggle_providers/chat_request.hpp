@@ -55,6 +55,15 @@ ToolResult tool_response_result(const Json& item);
 // Names the APIs accept: [a-zA-Z0-9_-], anything else becomes '_'.
 std::string sanitize_tool_name(std::string_view name);
 
+// A tool as every wire format needs it: the name sanitised, the schema never empty.
+struct ToolDefinition {
+    std::string name, description;
+    Json schema;
+};
+// The request's tools in order. Two tools whose sanitised names collide are refused
+// (GAGGLE_ERR_INVALID_ARGUMENT); a missing or empty schema becomes `empty_schema`.
+std::vector<ToolDefinition> tool_definitions(const Json& tools, const Json& empty_schema);
+
 // The item's "type" ("" when missing).
 inline std::string content_type(const Json& item) { return str_of(item, "type"); }
 
