@@ -8,6 +8,14 @@
 
 namespace gaggle {
 
+Json extension_results_json(const std::vector<ExtensionLoadResult>& results)
+{
+    Json out = Json::array();
+    for (const auto& r : results)
+        out.push_back(Json{{"name", r.name}, {"success", r.success}, {"error", r.error ? Json(*r.error) : Json(nullptr)}});
+    return out;
+}
+
 Agent::Agent(std::string owner, std::string session_id) : owner_(std::move(owner)), session_id_(std::move(session_id))
 {
     // Platform extensions live in the host and are always there.

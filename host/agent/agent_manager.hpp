@@ -39,6 +39,9 @@ private:
     ToolSet tools_;
 };
 
+// ExtensionLoadResult[] as the API sends it: {name, success, error|null}.
+Json extension_results_json(const std::vector<ExtensionLoadResult>& results);
+
 struct StartSessionRequest {
     std::string working_dir;
     std::optional<Json> recipe;

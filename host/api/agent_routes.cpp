@@ -11,14 +11,6 @@ namespace {
 
 const RouteOptions json_body{.auth = true, .json_body = true};
 
-Json extension_results_json(const std::vector<ExtensionLoadResult>& results)
-{
-    Json out = Json::array();
-    for (const auto& r : results)
-        out.push_back(Json{{"name", r.name}, {"success", r.success}, {"error", r.error ? Json(*r.error) : Json(nullptr)}});
-    return out;
-}
-
 } // namespace
 
 void register_agent_routes(Router& router, AppContext& app)

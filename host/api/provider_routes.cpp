@@ -58,10 +58,7 @@ void register_provider_routes(Router& router, AppContext& app)
         [&app](Request& req, Response& res) {
             const Json& body = fields::object(req.json());
             const auto results = app.agents.restart(req.user_id(), fields::required_string(body, "session_id"));
-            Json out = Json::array();
-            for (const auto& r : results)
-                out.push_back(Json{{"name", r.name}, {"success", r.success}, {"error", r.error ? Json(*r.error) : Json(nullptr)}});
-            res.json(Json{{"extension_results", out}});
+            res.json(Json{{"extension_results", extension_results_json(results)}});
         },
         RouteOptions{.auth = true, .json_body = true});
 }
