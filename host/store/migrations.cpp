@@ -177,7 +177,11 @@ void migrate(SQLite::Database& db) {
         if (current == 0) refuse_foreign(db);
         for (const auto& m : kMigrations)
             if (m.version > current) m.apply(db);
-        db.exec("PRAGMA user_version = " + std::to_string(latest));
+        // Appended rather than `"literal" + std::to_string(...)`: GCC 12 at -O3 reports a false
+        // -Warray-bounds inside the inlined operator+(const char*, string&&).
+        std::string set_version = "PRAGMA user_version = ";
+        set_version += std::to_string(latest);
+        db.exec(set_version);
         db.exec("COMMIT");
     } catch (...) {
         if (sqlite3_get_autocommit(db.getHandle()) == 0) {
