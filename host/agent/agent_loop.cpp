@@ -31,11 +31,6 @@ std::int64_t max_turns(const AgentServices& s)
     return (v && v->is_number_integer() && v->get<std::int64_t>() > 0) ? v->get<std::int64_t>() : 1000;
 }
 
-void persist(TurnContext& ctx, const Json& message)
-{
-    ctx.services.store.append_message(ctx.owner, ctx.session_id, message);
-}
-
 // Checks the client's message and fills what the desktop may leave out (id, created).
 Json accept_user_message(const Json& given)
 {
@@ -70,35 +65,40 @@ void loop(TurnContext& ctx)
         if (ctx.cancel.cancelled()) return;
         if (turn > limit) {
             Json m = make_message("assistant", Json::array({text_content(max_turns_text)}));
-            persist(ctx, m);
+            ctx.persist({m});
             ctx.emit_message(m);
             return;
         }
         ProviderReply reply = call_provider(ctx, build_chat_request(ctx, system));
-        if (reply.usage) {
-            ctx.session = ctx.services.store.add_token_usage(ctx.owner, ctx.session_id,
-                                                             TokenUsage{reply.usage->first, reply.usage->second, std::nullopt});
-        }
+        std::optional<TokenUsage> usage;
+        if (reply.usage) usage = TokenUsage{reply.usage->first, reply.usage->second, std::nullopt};
         const auto assistant = reply.assistant_message();
         if (reply.outcome.status == GAGGLE_ERR_CONTEXT_LENGTH && !reply.streamed_anything && !compacted_for_overflow) {
             compacted_for_overflow = true;
+            if (usage) ctx.persist({}, usage);
             if (compact_conversation(ctx, "Context limit reached. Compacting to continue.")) continue;
+            usage.reset(); // recorded above
         }
         if (reply.outcome.status != GAGGLE_OK) {
             // What was produced before the failure is kept; tool calls of a broken reply are not run.
+            std::vector<Json> kept;
             if (assistant && !reply.text.empty()) {
                 Json partial = make_message("assistant", reply.thinking, true, true, reply.message_id);
                 partial["content"].push_back(text_content(reply.text));
                 partial["created"] = reply.created;
-                persist(ctx, partial);
+                kept.push_back(std::move(partial));
             }
+            if (!kept.empty() || usage) ctx.persist(std::move(kept), usage);
             if (reply.outcome.status != GAGGLE_ERR_CANCELLED && !ctx.cancel.cancelled())
                 ctx.emit_error(provider_error_class(reply.outcome.status) + ": " + reply.outcome.message);
             return;
         }
         compacted_for_overflow = false;
-        if (!assistant) return; // the model said nothing at all
-        persist(ctx, *assistant);
+        if (!assistant) { // the model said nothing at all
+            if (usage) ctx.persist({}, usage);
+            return;
+        }
+        ctx.persist({*assistant}, usage);
         if (reply.tool_calls.empty()) {
             // Text already went out as deltas; thinking goes out now that it is complete.
             if (!reply.thinking.empty()) {
@@ -118,7 +118,7 @@ void loop(TurnContext& ctx)
 
         ToolRound round = dispatch_tools(ctx, reply.tool_calls);
         Json responses = make_message("user", round.responses);
-        persist(ctx, responses);
+        ctx.persist({responses});
         ctx.emit_message(responses);
         if (round.stop_turn) return;
     }
@@ -160,8 +160,19 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
             if (limit.is_number_integer() && limit.get<std::int64_t>() > 0) ctx.context_limit = limit.get<std::int64_t>();
         }
         user_message = accept_user_message(request.user_message);
-        if (request.override_conversation) services.store.replace_conversation(request.owner, request.session_id, *request.override_conversation);
-        services.store.append_message(request.owner, request.session_id, user_message);
+        if (request.override_conversation) {
+            services.store.replace_conversation(request.owner, request.session_id, *request.override_conversation);
+            ctx.history = *request.override_conversation;
+        } else {
+            // Parsed once here; the turn keeps it in step with the store from now on.
+            services.store.for_each_message(request.owner, request.session_id,
+                                            [&](std::string_view raw) { ctx.history.push_back(Json::parse(raw)); });
+        }
+        std::vector<Json> first{user_message};
+        ctx.history.push_back(user_message);
+        auto name = automatic_session_name(ctx.session, ctx.history);
+        ctx.history.pop_back(); // persist() appends it again once stored
+        ctx.persist(std::move(first), std::nullopt, std::move(name));
     } catch (const std::exception& e) {
         ctx.emit_error(e.what());
         return;
@@ -174,10 +185,14 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
             compact_conversation(ctx, "Exceeded auto-compact threshold (" + std::to_string(pct) + "% of the context used).");
         }
         loop(ctx);
-        maybe_name_session(services.store, request.owner, request.session_id);
-        ctx.session = services.store.get_session(request.owner, request.session_id);
     } catch (const std::exception& e) {
         spdlog::error("turn in session {} failed: {}", request.session_id, e.what());
+        ctx.emit_error(e.what());
+    }
+    try {
+        ctx.barrier(); // everything the turn stored is on disk before Finish is sent
+    } catch (const std::exception& e) {
+        spdlog::error("turn in session {}: {}", request.session_id, e.what());
         ctx.emit_error(e.what());
     }
     ctx.emit(Json{{"type", "Finish"}, {"reason", "stop"}, {"token_state", token_state(ctx.session.tokens)}});

@@ -57,8 +57,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
 {
     notify(ctx, "inlineMessage", reason);
     notify(ctx, "thinkingMessage", "goose is compacting the conversation...");
-    std::vector<Json> all;
-    ctx.services.store.for_each_message(ctx.owner, ctx.session_id, [&](std::string_view raw) { all.push_back(Json::parse(raw)); });
+    const std::vector<Json>& all = ctx.history;
     std::vector<Json> visible;
     const Json* last_user_text = nullptr;
     for (const auto& m : all)
@@ -100,6 +99,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
         rewritten.push_back(std::move(again));
     }
     ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, rewritten);
+    ctx.history = rewritten;
     SessionPatch patch;
     TokenCounters tokens = ctx.session.tokens;
     tokens.input = tokens.output = tokens.total = 0; // the next call measures the compacted context

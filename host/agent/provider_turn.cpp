@@ -20,10 +20,8 @@ std::optional<Json> ProviderReply::assistant_message() const
 Json build_chat_request(const TurnContext& ctx, const std::string& system_prompt)
 {
     Json messages = Json::array();
-    ctx.services.store.for_each_message(ctx.owner, ctx.session_id, [&](std::string_view raw) {
-        Json m = Json::parse(raw);
-        if (agent_visible(m)) messages.push_back(std::move(m));
-    });
+    for (const auto& m : ctx.history)
+        if (agent_visible(m)) messages.push_back(m);
     Json settings = Json::object();
     if (ctx.session.model_config && ctx.session.model_config->is_object()) {
         const Json& mc = *ctx.session.model_config;

@@ -28,7 +28,7 @@ struct ProviderReply {
     std::optional<Json> assistant_message() const;
 };
 
-// Builds the gaggle.chat/1 request from the stored agent-visible history.
+// Builds the gaggle.chat/1 request from the turn's in-memory agent-visible history.
 Json build_chat_request(const TurnContext& ctx, const std::string& system_prompt);
 ProviderReply call_provider(TurnContext& ctx, const Json& request);
 

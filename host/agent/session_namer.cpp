@@ -25,21 +25,16 @@ std::string session_name_from_text(const std::string& text)
     return name.substr(0, cut) + "...";
 }
 
-void maybe_name_session(SessionStore& store, const std::string& owner, const std::string& session_id)
+std::optional<std::string> automatic_session_name(const SessionInfo& session, const std::vector<Json>& conversation)
 {
-    const SessionInfo s = store.get_session(owner, session_id);
-    if (s.user_set_name || s.name != "New Chat") return;
-    std::string first;
-    store.for_each_message(owner, session_id, [&](std::string_view raw) {
-        if (!first.empty()) return;
-        Json m = Json::parse(raw);
-        if (m.value("role", "") == "user") first = message_text(m);
-    });
-    const std::string name = session_name_from_text(first);
-    if (name.empty()) return;
-    SessionPatch patch;
-    patch.name = name; // the store applies it only while user_set_name is false
-    store.update_session(owner, session_id, patch);
+    if (session.user_set_name || session.name != "New Chat") return std::nullopt;
+    for (const auto& m : conversation) {
+        if (m.value("role", "") != "user") continue;
+        std::string name = session_name_from_text(message_text(m));
+        if (name.empty()) return std::nullopt;
+        return name;
+    }
+    return std::nullopt;
 }
 
 } // namespace gaggle

@@ -3,13 +3,17 @@
 // boundary near 60 characters. Only while the user has not named it and it is still "New Chat".
 // (Upstream asks the model for a title; deriving it locally costs no extra provider call and is
 // what the user wrote, so it is never wrong about the topic.)
-#include "store/session_store.hpp"
+#include "store/session_types.hpp"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace gaggle {
 
 std::string session_name_from_text(const std::string& text);
-void maybe_name_session(SessionStore& store, const std::string& owner, const std::string& session_id);
+// The name to give the session now, from its conversation in memory (no store read); nullopt
+// when it keeps its name.
+std::optional<std::string> automatic_session_name(const SessionInfo& session, const std::vector<Json>& conversation);
 
 } // namespace gaggle

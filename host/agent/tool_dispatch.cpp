@@ -95,6 +95,14 @@ ToolRound dispatch_tools(TurnContext& ctx, const std::vector<ToolCall>& calls)
         else results[i] = tool_response_content(call.id, declined_text, true);
     }
 
+    // A tool with side effects may act on the world: everything the turn stored before it (the
+    // request that asked for it above all) is made durable first.
+    for (size_t i : approved)
+        if (const auto spec = ctx.tools.find(calls[i].name); !spec || !spec->read_only) {
+            ctx.barrier();
+            break;
+        }
+
     // Every approved call runs at once; each result lands in its own slot.
     std::vector<std::future<Json>> running;
     for (size_t i : approved) running.push_back(std::async(std::launch::async, [&ctx, &calls, i] { return run_one(ctx, calls[i]); }));

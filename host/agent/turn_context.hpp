@@ -11,6 +11,8 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 namespace gaggle {
 
@@ -38,6 +40,18 @@ struct TurnContext {
     const ToolSet& tools;
     const CancelToken& cancel;
     EventEmitter emit;
+    // The whole conversation, parsed once when the turn starts and kept in step with the store
+    // by persist(), so a provider round never re-reads or re-parses stored messages.
+    std::vector<Json> history{};
+    bool unsynced = false;         // a deferred step is not yet known to be on disk
+
+    // Stores one step (messages, usage, name) in one transaction that does not wait for the
+    // disk, appends the messages to `history` and refreshes `session`.
+    void persist(std::vector<Json> messages, std::optional<TokenUsage> usage = std::nullopt,
+                 std::optional<std::string> name = std::nullopt);
+    // The durability barrier: one fsync that makes every earlier step durable. Called before a
+    // tool with side effects runs and before Finish.
+    void barrier();
 
     // A Message event with the session's current token state.
     void emit_message(const Json& message) const;

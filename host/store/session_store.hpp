@@ -3,7 +3,9 @@
 //
 // Contract shared by every engine:
 // - thread-safe: any method may be called from any thread at any time;
-// - every mutating call is one transaction; when it returns, the change is durable;
+// - every mutating call is one transaction; when it returns, the change is durable (except a
+//   deferred TurnStep: it survives a crash of the process when the call returns, and is on
+//   disk once a later durable call or sync() returns);
 // - a session of another owner behaves exactly like a missing one: Error(not_found,
 //   "Session not found");
 // - bad input throws Error(invalid_argument) naming the field; engine trouble throws
@@ -13,6 +15,7 @@
 #include "store/session_types.hpp"
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +25,18 @@ namespace gaggle {
 
 // Receives one message's stored JSON text; the view is valid only during the call.
 using MessageVisitor = std::function<void(std::string_view message_json)>;
+
+// One step of an agent turn, applied in one transaction: the messages it completed, the token
+// usage of its provider call and the session's automatic name, all or none.
+struct TurnStep {
+    std::span<const Json> messages{};        // validated as append_messages does
+    std::optional<TokenUsage> usage{};       // as add_token_usage
+    std::optional<std::string> name{};       // as SessionPatch::name (only while the user has not named it)
+    // false: the step need not reach the disk before the call returns (it does reach the OS, so
+    // it survives a crash of the process); the turn's next durable step or sync() makes it
+    // durable, so a power loss loses at most the turn in flight.
+    bool durable = true;
+};
 
 class SessionStore {
 public:
@@ -50,6 +65,11 @@ public:
     // Several messages in one transaction (all or none).
     virtual std::int64_t append_messages(const std::string& owner, const std::string& id,
                                          std::span<const Json> messages) = 0;
+    // Applies one step of a turn atomically; returns the session afterwards.
+    virtual SessionInfo apply_turn_step(const std::string& owner, const std::string& id,
+                                        const TurnStep& step) = 0;
+    // Makes every change committed so far durable (the barrier after deferred steps).
+    virtual void sync() = 0;
     // Streams messages in conversation order without building them all in memory. The store
     // holds a read snapshot during the walk; the visitor may call the store again.
     virtual void for_each_message(const std::string& owner, const std::string& id,

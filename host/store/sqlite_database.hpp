@@ -12,7 +12,9 @@
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -29,13 +31,25 @@ namespace gaggle::sqlite {
 class Checkpointer;
 
 enum class Durability {
-    // synchronous=FULL: the WAL is fsynced at every commit, so a message is on disk when the
-    // call that stored it returns, even across power loss or a kernel crash. The default:
-    // the store promises durability at return, and on SSDs the fsync costs ~0.2 ms.
+    // A durable write fsyncs the WAL after its commit, so it is on disk when the call returns,
+    // even across power loss or a kernel crash; a deferred write is made durable by the next
+    // durable write or sync(). The default.
     power_loss_safe,
-    // synchronous=NORMAL: commits reach the OS but are fsynced only at checkpoints; survives a
-    // crash of the process, may lose the last commits on power loss. For throwaway deployments.
+    // Nothing is fsynced on the commit path (only at checkpoints); survives a crash of the
+    // process, may lose the last commits on power loss. For throwaway deployments.
     process_crash_safe,
+};
+
+// How one write transaction reaches the disk (see Database::write).
+enum class Commit {
+    durable,   // fsync of the WAL before the call returns (under power_loss_safe)
+    deferred,  // in the OS page cache when the call returns: survives a crash of the process
+};
+
+// Commit-path counters, for benchmarks and tests (checkpoints are off the commit path).
+struct WriteStats {
+    std::uint64_t commits = 0;
+    std::uint64_t syncs = 0;  // fsyncs of the WAL issued by durable writes and sync()
 };
 
 struct DatabaseOptions {
@@ -95,10 +109,20 @@ public:
     // Runs body inside BEGIN IMMEDIATE … COMMIT on the writer connection. On SQLITE_BUSY the
     // transaction is rolled back and body runs again, so body must only touch the database and
     // its own locals. Any exception rolls back.
+    //
+    // Durability: the writer runs at synchronous=NORMAL, so COMMIT appends the transaction's
+    // frames to the WAL without waiting for the disk; a durable write then fsyncs the WAL file.
+    // That one fsync also makes every deferred commit before it durable: WAL frames are
+    // appended in order to one file, and recovery replays frames only up to the first one whose
+    // chained checksum fails, so after the fsync every earlier commit frame is on disk and valid.
     template <class F>
-    auto write(F&& body) {
-        return run_typed(std::forward<F>(body), [this](const Body& b) { run_write(b); });
+    auto write(F&& body, Commit commit = Commit::durable) {
+        return run_typed(std::forward<F>(body), [this, commit](const Body& b) { run_write(b, commit); });
     }
+
+    // Makes every commit so far durable (one fsync of the WAL; none under process_crash_safe).
+    void sync();
+    WriteStats stats() const;
 
     // Runs body on a reader connection inside one read transaction (a consistent snapshot).
     // Retried on BUSY like write(); in WAL mode that can only happen before the first row.
@@ -124,7 +148,8 @@ private:
         }
     }
 
-    void run_write(const Body& body);
+    void run_write(const Body& body, Commit commit);
+    void sync_wal_locked();
     void run_read(const Body& body);
     std::unique_ptr<Connection> acquire_reader();
     void release_reader(std::unique_ptr<Connection> c);
@@ -135,6 +160,7 @@ private:
     std::unique_ptr<Checkpointer> checkpointer_;  // after writer_: stops before it closes
     std::mutex pool_mutex_;
     std::vector<std::unique_ptr<Connection>> idle_readers_;
+    std::atomic<std::uint64_t> commits_{0}, syncs_{0};
 };
 
 } // namespace gaggle::sqlite

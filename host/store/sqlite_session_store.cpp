@@ -248,30 +248,71 @@ SessionInfo SqliteSessionStore::update_session(const std::string& owner, const s
     });
 }
 
-SessionInfo SqliteSessionStore::add_token_usage(const std::string& owner, const std::string& id,
-                                                const TokenUsage& usage) {
+namespace {
+
+std::int64_t checked_total(const TokenUsage& usage) {
     const std::int64_t total = usage.total.value_or(usage.input + usage.output);
     if (usage.input < 0 || usage.output < 0 || total < 0)
         throw invalid_argument("token counts must not be negative");
+    return total;
+}
+
+// Sets the last-call counters and adds to the accumulated ones; false when no such session.
+bool record_usage(Connection& c, const std::string& owner, const std::string& id, const TokenUsage& usage,
+                  std::int64_t total, std::int64_t now) {
+    auto st = c.prepare(
+        "UPDATE sessions SET input_tokens = ?1, output_tokens = ?2, total_tokens = ?3, "
+        "accumulated_input_tokens = COALESCE(accumulated_input_tokens, 0) + ?1, "
+        "accumulated_output_tokens = COALESCE(accumulated_output_tokens, 0) + ?2, "
+        "accumulated_total_tokens = COALESCE(accumulated_total_tokens, 0) + ?3, "
+        "updated_at = ?4 WHERE id = ?5 AND owner = ?6");
+    st->bind(1, usage.input);
+    st->bind(2, usage.output);
+    st->bind(3, total);
+    st->bind(4, now);
+    st->bind(5, id);
+    st->bind(6, owner);
+    return st->exec() != 0;
+}
+
+} // namespace
+
+SessionInfo SqliteSessionStore::add_token_usage(const std::string& owner, const std::string& id,
+                                                const TokenUsage& usage) {
+    const std::int64_t total = checked_total(usage);
     return db_->write([&](Connection& c) {
-        {
-            auto st = c.prepare(
-                "UPDATE sessions SET input_tokens = ?1, output_tokens = ?2, total_tokens = ?3, "
-                "accumulated_input_tokens = COALESCE(accumulated_input_tokens, 0) + ?1, "
-                "accumulated_output_tokens = COALESCE(accumulated_output_tokens, 0) + ?2, "
-                "accumulated_total_tokens = COALESCE(accumulated_total_tokens, 0) + ?3, "
-                "updated_at = ?4 WHERE id = ?5 AND owner = ?6");
-            st->bind(1, usage.input);
-            st->bind(2, usage.output);
-            st->bind(3, total);
-            st->bind(4, clock_());
-            st->bind(5, id);
-            st->bind(6, owner);
-            if (st->exec() == 0) throw session_not_found();
-        }
+        if (!record_usage(c, owner, id, usage, total, clock_())) throw session_not_found();
         return fetch_session(c, owner, id);
     });
 }
+
+SessionInfo SqliteSessionStore::apply_turn_step(const std::string& owner, const std::string& id,
+                                                const TurnStep& step) {
+    const std::int64_t total = step.usage ? checked_total(*step.usage) : 0;
+    const auto prepared = sqlite::prepare_messages(step.messages, clock_());
+    std::optional<std::string> name;
+    if (step.name) name = normalize_session_name(*step.name);
+    return db_->write(
+        [&](Connection& c) {
+            const std::int64_t now = clock_();
+            if (!prepared.empty()) {
+                const auto r = sqlite::reserve_messages(c, owner, id, static_cast<std::int64_t>(prepared.size()), false, now);
+                sqlite::insert_messages(c, id, r.seq, r.first_ordinal, prepared);
+            }
+            if (step.usage && !record_usage(c, owner, id, *step.usage, total, now)) throw session_not_found();
+            if (name) {
+                auto st = c.prepare("UPDATE sessions SET name = ?1 WHERE id = ?2 AND owner = ?3 AND user_set_name = 0");
+                st->bind(1, *name);
+                st->bind(2, id);
+                st->bind(3, owner);
+                st->exec();
+            }
+            return fetch_session(c, owner, id);  // also the existence check of an empty step
+        },
+        step.durable ? sqlite::Commit::durable : sqlite::Commit::deferred);
+}
+
+void SqliteSessionStore::sync() { db_->sync(); }
 
 std::vector<SessionInfo> SqliteSessionStore::search(const std::string& owner, const SearchQuery& q) {
     if (q.limit == 0 || q.limit > kMaxPage) throw invalid_argument("limit must be between 1 and 1000");
