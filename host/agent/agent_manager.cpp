@@ -84,7 +84,7 @@ void AgentManager::stop(const std::string& owner, const std::string& session_id)
 {
     std::lock_guard lock(mutex_);
     auto it = agents_.find(session_id);
-    if (it == agents_.end() || it->second->owner() != owner) throw not_found("Session not found");
+    if (it == agents_.end() || it->second.agent->owner() != owner) throw not_found("Session not found");
     agents_.erase(it);
 }
 
@@ -106,9 +106,33 @@ void AgentManager::forget(const std::string& session_id)
 std::shared_ptr<Agent> AgentManager::get_or_create(const std::string& owner, const std::string& session_id)
 {
     std::lock_guard lock(mutex_);
+    evict_idle_locked();
     auto& slot = agents_[session_id];
-    if (!slot) slot = std::make_shared<Agent>(owner, session_id);
-    return slot;
+    if (!slot.agent) slot.agent = std::make_shared<Agent>(owner, session_id);
+    slot.last_used = std::chrono::steady_clock::now();
+    return slot.agent;
+}
+
+void AgentManager::evict_idle_locked()
+{
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_sweep_ < std::chrono::seconds(1)) return;
+    last_sweep_ = now;
+    std::int64_t idle_seconds = 1800;
+    if (auto v = config_.get("GAGGLE_AGENT_IDLE_SECONDS"); v && v->is_number_integer() && v->get<std::int64_t>() >= 0)
+        idle_seconds = v->get<std::int64_t>();
+    for (auto it = agents_.begin(); it != agents_.end();) {
+        if (it->second.agent.use_count() == 1 && now - it->second.last_used >= std::chrono::seconds(idle_seconds))
+            it = agents_.erase(it);
+        else
+            ++it;
+    }
+}
+
+std::size_t AgentManager::loaded_count() const
+{
+    std::lock_guard lock(mutex_);
+    return agents_.size();
 }
 
 bool AgentManager::loaded(const std::string& session_id) const

@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "store/session_store.hpp"
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,15 +77,25 @@ public:
 
     std::shared_ptr<Agent> get_or_create(const std::string& owner, const std::string& session_id);
     bool loaded(const std::string& session_id) const;
+    std::size_t loaded_count() const;
 
 private:
+    struct Slot {
+        std::shared_ptr<Agent> agent;
+        std::chrono::steady_clock::time_point last_used;
+    };
+    // Drops agents unused for GAGGLE_AGENT_IDLE_SECONDS (default 1800) that nothing holds (a
+    // running turn holds its agent), with everything they own. At most one sweep a second.
+    void evict_idle_locked();
+
     std::vector<ExtensionLoadResult> load_model_and_extensions(Agent& agent, const SessionInfo& session);
 
     SessionStore& store_;
     const Config& config_;
     std::function<void(const std::string& owner, const SessionInfo&)> bind_provider_;
     mutable std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<Agent>> agents_;
+    std::map<std::string, Slot> agents_;
+    std::chrono::steady_clock::time_point last_sweep_ = std::chrono::steady_clock::now();
 };
 
 // Throws invalid_argument unless `dir` is an existing directory; returns it absolute.

@@ -1,6 +1,39 @@
 #include "agent/event_bus.hpp"
 
+#include "common/error.hpp"
+
+#include <atomic>
+#include <charconv>
+
 namespace gaggle {
+namespace {
+
+// Unix milliseconds at the first bus of this process: differs between boots.
+const std::string& boot_token()
+{
+    static const std::string token = std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    return token;
+}
+
+std::string next_epoch()
+{
+    static std::atomic<std::uint64_t> buses{0};
+    return boot_token() + "." + std::to_string(++buses);
+}
+
+bool parse_seq(std::string_view text, std::uint64_t& out)
+{
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && ec == std::errc() && p == text.data() + text.size();
+}
+
+} // namespace
+
+SessionEventBus::SessionEventBus(size_t capacity, size_t max_bytes)
+    : capacity_(capacity), max_bytes_(max_bytes), epoch_(next_epoch())
+{
+}
 
 std::uint64_t SessionEventBus::publish(Json event, const std::string& request_id)
 {
@@ -11,8 +44,12 @@ std::uint64_t SessionEventBus::publish(Json event, const std::string& request_id
     {
         std::lock_guard lock(mutex_);
         seq = ++last_seq_;
+        buffered_bytes_ += text.size();
         buffer_.push_back({seq, std::move(text)});
-        while (buffer_.size() > capacity_) buffer_.pop_front();
+        while (buffer_.size() > 1 && (buffer_.size() > capacity_ || buffered_bytes_ > max_bytes_)) {
+            buffered_bytes_ -= buffer_.front().json.size();
+            buffer_.pop_front();
+        }
     }
     cv_.notify_all();
     return seq;
@@ -36,10 +73,30 @@ SessionEventBus::Batch SessionEventBus::wait_after(std::uint64_t after, std::chr
     return batch;
 }
 
+SessionEventBus::Batch SessionEventBus::buffered() const
+{
+    std::lock_guard lock(mutex_);
+    Batch batch;
+    batch.events.assign(buffer_.begin(), buffer_.end());
+    batch.next_after = last_seq_;
+    return batch;
+}
+
 std::uint64_t SessionEventBus::last_seq() const
 {
     std::lock_guard lock(mutex_);
     return last_seq_;
+}
+
+SessionEventBus::Resume SessionEventBus::resume_point(std::string_view id) const
+{
+    std::uint64_t seq = 0;
+    if (parse_seq(id, seq)) return {false, seq};
+    const auto dash = id.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || !parse_seq(id.substr(dash + 1), seq))
+        throw invalid_argument("Last-Event-ID must be an event id this server sent (<epoch>-<seq>) or a sequence number");
+    if (id.substr(0, dash) != epoch_) return {true, 0};
+    return {false, seq};
 }
 
 void SessionEventBus::set_active(const std::string& request_id, bool active)
@@ -53,6 +110,12 @@ std::vector<std::string> SessionEventBus::active_requests() const
 {
     std::lock_guard lock(mutex_);
     return {active_.begin(), active_.end()};
+}
+
+bool SessionEventBus::idle() const
+{
+    std::lock_guard lock(mutex_);
+    return active_.empty();
 }
 
 void SessionEventBus::wake_all() { cv_.notify_all(); }

@@ -2,6 +2,10 @@
 // The per-session event bus (upstream 1.34): every event of a session's turns gets a sequence
 // number and is kept in a bounded replay buffer, so a client that reconnects with Last-Event-ID
 // misses nothing; one that fell further behind than the buffer is told to reload instead.
+//
+// Event ids are "<epoch>-<seq>". The epoch names this bus instance in this process (the boot,
+// then a counter), so an id from before a restart, or from a bus that was evicted while idle,
+// is recognised as such instead of being read as a position in the new sequence.
 #include "common/json.hpp"
 
 #include <chrono>
@@ -12,6 +16,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gaggle {
@@ -23,7 +28,9 @@ struct BusEvent {
 
 class SessionEventBus {
 public:
-    explicit SessionEventBus(size_t capacity = 512) : capacity_(capacity) {}
+    // The replay buffer keeps at most `capacity` events and `max_bytes` of event text (one
+    // UpdateConversation carries a whole conversation), but always the newest event.
+    explicit SessionEventBus(size_t capacity = 512, size_t max_bytes = 4 * 1024 * 1024);
 
     // Adds chat_request_id (and request_id when absent) and stores the event; returns its seq.
     std::uint64_t publish(Json event, const std::string& request_id);
@@ -35,18 +42,34 @@ public:
     };
     // Events with seq > after, waiting up to `timeout` for the first one.
     Batch wait_after(std::uint64_t after, std::chrono::milliseconds timeout);
+    // Every event still in the buffer (a client whose id is from another epoch).
+    Batch buffered() const;
     std::uint64_t last_seq() const;
+
+    const std::string& epoch() const noexcept { return epoch_; }
+    // "<epoch>-<seq>": the SSE id of one event.
+    std::string event_id(std::uint64_t seq) const { return epoch_ + "-" + std::to_string(seq); }
+    // Where a client sending Last-Event-ID resumes: a bare number is a seq of this epoch; an id of
+    // another epoch asks for a reset. Throws invalid_argument for anything else.
+    struct Resume {
+        bool reset = false;
+        std::uint64_t after = 0;
+    };
+    Resume resume_point(std::string_view last_event_id) const;
 
     void set_active(const std::string& request_id, bool active);
     std::vector<std::string> active_requests() const;
+    bool idle() const; // no request active
     // Wakes every waiting listener (shutdown).
     void wake_all();
 
 private:
-    size_t capacity_;
+    size_t capacity_, max_bytes_;
+    std::string epoch_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<BusEvent> buffer_;
+    size_t buffered_bytes_ = 0;
     std::uint64_t last_seq_ = 0;
     std::set<std::string> active_;
 };

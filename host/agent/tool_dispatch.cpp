@@ -2,7 +2,13 @@
 
 #include "agent/messages.hpp"
 
-#include <future>
+#include "agent/worker_pool.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 
 namespace gaggle {
 namespace {
@@ -49,6 +55,43 @@ Json run_one(TurnContext& ctx, const ToolCall& call)
     } catch (const std::exception& e) {
         return tool_response_content(call.id, std::string("Tool failed: ") + e.what(), true);
     }
+}
+
+// Runs the approved calls, at most max_parallel_tools at once: the turn's own thread takes calls
+// too, and helpers from a shared pool join it. A helper that starts after every call was taken
+// leaves without touching the turn, so the turn never waits for a busy pool. Each result lands in
+// its own slot.
+void run_bounded(TurnContext& ctx, const std::vector<ToolCall>& calls, const std::vector<size_t>& approved,
+                 std::vector<std::optional<Json>>& results)
+{
+    constexpr size_t max_parallel_tools = 4;
+    static WorkerPool helpers(64, 4);
+    struct Progress {
+        size_t total = 0;
+        std::atomic<size_t> next{0};
+        std::mutex mutex;
+        std::condition_variable cv;
+        size_t done = 0;
+    };
+    auto progress = std::make_shared<Progress>();
+    progress->total = approved.size();
+    auto take_calls = [progress, &ctx, &calls, &approved, &results] {
+        for (;;) {
+            const size_t k = progress->next.fetch_add(1);
+            if (k >= progress->total) return;
+            Json r = run_one(ctx, calls[approved[k]]);
+            results[approved[k]] = std::move(r);
+            {
+                std::lock_guard lock(progress->mutex);
+                ++progress->done;
+            }
+            progress->cv.notify_all();
+        }
+    };
+    for (size_t h = 1; h < std::min(max_parallel_tools, approved.size()); ++h) helpers.submit(take_calls);
+    take_calls();
+    std::unique_lock lock(progress->mutex);
+    progress->cv.wait(lock, [&] { return progress->done == progress->total; });
 }
 
 } // namespace
@@ -103,10 +146,7 @@ ToolRound dispatch_tools(TurnContext& ctx, const std::vector<ToolCall>& calls)
             break;
         }
 
-    // Every approved call runs at once; each result lands in its own slot.
-    std::vector<std::future<Json>> running;
-    for (size_t i : approved) running.push_back(std::async(std::launch::async, [&ctx, &calls, i] { return run_one(ctx, calls[i]); }));
-    for (size_t k = 0; k < approved.size(); ++k) results[approved[k]] = running[k].get();
+    run_bounded(ctx, calls, approved, results);
 
     for (auto& r : results) round.responses.push_back(std::move(*r));
     if (ctx.cancel.cancelled()) round.stop_turn = true;

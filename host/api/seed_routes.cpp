@@ -22,23 +22,38 @@ namespace {
 
 const RouteOptions json_body{.auth = true, .json_body = true};
 
-// Runs a turn to its end and returns the assistant's text, or throws with the turn's error.
+// Runs a turn to its end and returns the assistant's text, or throws with the turn's error. A turn
+// that stops to ask for a tool confirmation (approve mode) is answered at once with that request
+// as `pending_confirmation` and status "awaiting_confirmation": it goes on once
+// POST /action-required/tool-confirmation answers, instead of holding this HTTP thread meanwhile.
 Json run_to_completion(AppContext& app, const TurnRequest& request)
 {
     auto queue = std::make_shared<EventQueue>();
     auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); }, [queue] { queue->close(); });
-    turn->join();
     std::string text, error;
     Json tool_calls = Json::array();
-    while (auto e = queue->pop(std::chrono::milliseconds(0))) {
+    Json pending;
+    while (pending.is_null()) {
+        auto e = queue->pop(std::chrono::milliseconds(250));
+        if (!e) {
+            if (queue->finished()) break;
+            continue;
+        }
         const std::string type = e->value("type", std::string());
         if (type == "Error") error = e->value("error", std::string());
         if (type != "Message" || (*e)["message"].value("role", "") != "assistant") continue;
         for (const auto& c : (*e)["message"]["content"]) {
-            if (c.value("type", "") == "text") text += c.value("text", std::string());
-            if (c.value("type", "") == "toolRequest") tool_calls.push_back(c);
+            const std::string ct = c.value("type", std::string());
+            if (ct == "text") text += c.value("text", std::string());
+            if (ct == "toolRequest") tool_calls.push_back(c);
+            if (ct == "actionRequired" && c.contains("data") && c["data"].value("actionType", "") == "toolConfirmation")
+                pending = c["data"];
         }
     }
+    if (!pending.is_null())
+        return Json{{"session_id", request.session_id}, {"message", text}, {"status", "awaiting_confirmation"},
+                    {"error", nullptr}, {"tool_calls", tool_calls}, {"pending_confirmation", pending}};
+    turn->join();
     if (!error.empty() && text.empty()) throw Error(ErrorKind::bad_gateway, error);
     return Json{{"session_id", request.session_id}, {"message", text}, {"status", error.empty() ? "completed" : "error"},
                 {"error", error.empty() ? Json(nullptr) : Json(error)}, {"tool_calls", tool_calls}};

@@ -9,21 +9,19 @@
 #include "http/server.hpp"
 #include "http/sse.hpp"
 
-#include <charconv>
+#include <ostream>
 
 namespace gaggle {
 namespace {
 
 constexpr auto heartbeat_interval = std::chrono::seconds(2);
 
-std::uint64_t last_event_id(const Request& req)
+// "id: <epoch>-<seq>" then the event (SseWriter::with_id takes a bare number).
+bool write_with_id(std::ostream& out, const std::string& id, std::string_view json)
 {
-    const std::string text = req.header("Last-Event-ID");
-    std::uint64_t v = 0;
-    if (text.empty()) return 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size()) throw invalid_argument("Last-Event-ID must be a sequence number");
-    return v;
+    out << "id: " << id << "\ndata: " << json << "\n\n";
+    out.flush();
+    return out.good();
 }
 
 void stream_events(AppContext& app, Request& req, Response& res)
@@ -31,12 +29,23 @@ void stream_events(AppContext& app, Request& req, Response& res)
     const std::string& session_id = req.param("session_id");
     app.sessions.get_session(req.user_id(), session_id);
     auto bus = app.turns.bus(session_id);
-    const bool resuming = req.has_header("Last-Event-ID");
-    std::uint64_t after = resuming ? last_event_id(req) : bus->last_seq();
+    SessionEventBus::Resume resume{false, bus->last_seq()};
+    if (req.has_header("Last-Event-ID"))
+        resume = req.header("Last-Event-ID").empty() ? SessionEventBus::Resume{} : bus->resume_point(req.header("Last-Event-ID"));
 
     res.header("Cache-Control", "no-cache");
-    SseWriter sse(res.stream(200, "text/event-stream"));
+    std::ostream& out = res.stream(200, "text/event-stream");
+    SseWriter sse(out);
     if (!sse.data(Json{{"type", "ActiveRequests"}, {"request_ids", bus->active_requests()}}.dump())) return;
+    std::uint64_t after = resume.after;
+    if (resume.reset) {
+        // The id is from before a restart (or an evicted bus): say so, then send everything kept.
+        if (!sse.data(Json{{"type", "Error"}, {"error", "Client too far behind - reload conversation"}}.dump())) return;
+        auto all = bus->buffered();
+        for (const auto& e : all.events)
+            if (!write_with_id(out, bus->event_id(e.seq), e.json)) return;
+        after = all.next_after;
+    }
     auto last_beat = std::chrono::steady_clock::now();
     std::uint64_t beats = 0;
     while (!HttpServer::shutting_down()) {
@@ -45,7 +54,7 @@ void stream_events(AppContext& app, Request& req, Response& res)
             if (!sse.data(Json{{"type", "Error"}, {"error", "Client too far behind - reload conversation"}}.dump())) return;
         }
         for (const auto& e : batch.events)
-            if (!sse.with_id(e.seq, e.json)) return;
+            if (!write_with_id(out, bus->event_id(e.seq), e.json)) return;
         after = batch.next_after;
         if (std::chrono::steady_clock::now() - last_beat >= heartbeat_interval) {
             if (!sse.comment("ping " + std::to_string(++beats))) return;
