@@ -30,6 +30,12 @@ json text_reply_seed(const std::string& text)
     return {{"format", "openai"}, {"chunks", json::array({{{"text", text}}})}};
 }
 
+// The sequence number of an event id "<epoch>-<seq>".
+unsigned long seq_of(const std::string& id)
+{
+    return std::stoul(id.substr(id.rfind('-') + 1));
+}
+
 HttpResult bus_reply(AgentHarness& h, const std::string& id, const std::string& request_id, const std::string& text)
 {
     return h.post("/sessions/" + id + "/reply", {{"request_id", request_id}, {"user_message", AgentHarness::user_message(text)}});
@@ -58,7 +64,7 @@ TEST_CASE("event bus: a reconnect with Last-Event-ID loses no event")
         auto e = first->next();
         REQUIRE(e);
         if (e->id.empty()) continue;
-        got.emplace_back(std::stoul(e->id), e->json());
+        got.emplace_back(seq_of(e->id), e->json());
     }
     first->close();
     std::this_thread::sleep_for(std::chrono::milliseconds(300)); // events keep coming meanwhile
@@ -71,7 +77,7 @@ TEST_CASE("event bus: a reconnect with Last-Event-ID loses no event")
         auto e = second->next();
         REQUIRE(e);
         if (e->id.empty()) continue;
-        got.emplace_back(std::stoul(e->id), e->json());
+        got.emplace_back(seq_of(e->id), e->json());
         if (e->json()["type"] == "Finish") break;
     }
     // Sequence numbers are consecutive: nothing lost, nothing repeated.
