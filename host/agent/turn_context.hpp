@@ -38,6 +38,7 @@ struct TurnContext {
     const ToolSet& tools;
     const CancelToken& cancel;
     EventEmitter emit;
+    bool deny_on_approval = false; // TurnRequest::deny_on_approval
 
     // A Message event with the session's current token state.
     void emit_message(const Json& message) const;
