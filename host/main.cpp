@@ -21,7 +21,9 @@ constexpr const char* usage = R"(gaggle: a plugin-architecture agent host servin
 usage:
   gaggle [--host ADDR] [--port N] [--config FILE] agent   serve (like `goosed agent`)
   gaggle [--config FILE] plugins list                     every plugin found, loaded or refused
-  gaggle plugins inspect FILE                             check one plugin library
+  gaggle plugins inspect FILE                             check one plugin library: loads it
+                                                          (dlopen runs its static constructors) and
+                                                          reads its entry, but never calls create()
   gaggle --version
 
 environment: GOOSE_HOST, GOOSE_PORT, GOOSE_SERVER__SECRET_KEY (or GOOSE_API_HOST, GOOSE_API_PORT,
@@ -92,6 +94,8 @@ int plugins_list(const gaggle::CommandLineOverrides& flags)
 
 int plugins_inspect(const std::string& file)
 {
+    // Said up front because it matters for an untrusted file: dlopen runs its initialisers.
+    std::cout << "loading " << file << " to read its entry (its static constructors run; create() is not called)\n";
     const auto found = gaggle::inspect_plugin_file(file);
     print_record(found.record);
     if (found.entry) std::cout << "    name: " << found.record.name << "\n    description: " << found.record.description << "\n";

@@ -16,6 +16,8 @@ struct TurnRequest {
     std::string session_id;
     Json user_message;
     std::optional<std::vector<Json>> override_conversation; // replaces the stored history first
+    // An unattended turn (a plugin's, "gaggle.host.agent/1"): tools needing approval are denied.
+    bool deny_on_approval = false;
 };
 
 void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet& tools, const CancelToken& cancel,

@@ -7,7 +7,7 @@
 #include "config/config.hpp"
 #include "plugin/plugin_registry.hpp"
 
-#include <gaggle/provider.h>
+#include "plugin/gaggle_abi.hpp"
 
 #include <functional>
 #include <optional>

@@ -16,6 +16,9 @@ namespace {
 constexpr const char* declined_text =
     "The user declined to run this tool. Do not try to call it again; explain what you wanted to do "
     "and ask how to proceed instead.";
+constexpr const char* unattended_text =
+    "This session runs unattended (permission policy deny_on_approval): tools that need a person's approval are "
+    "denied without asking, so this tool was not run. Do what you can without it and say what was skipped.";
 constexpr const char* chat_mode_text =
     "Tool calls are turned off in chat mode, so this tool was not run. Explain your plan to the user instead.";
 
@@ -117,6 +120,10 @@ ToolRound dispatch_tools(TurnContext& ctx, const std::vector<ToolCall>& calls)
             continue;
         }
         PermissionDecision decision = ctx.services.permissions.decide(ctx.mode, call.name, spec->read_only);
+        if (decision == PermissionDecision::ask && ctx.deny_on_approval) {
+            results[i] = tool_response_content(call.id, unattended_text, true);
+            continue;
+        }
         if (decision == PermissionDecision::ask && !round.stop_turn) {
             const auto answer = ask(ctx, call);
             if (!answer || *answer == ConfirmAction::cancel) {

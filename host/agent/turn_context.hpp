@@ -52,6 +52,7 @@ struct TurnContext {
     // The durability barrier: one fsync that makes every earlier step durable. Called before a
     // tool with side effects runs and before Finish.
     void barrier();
+    bool deny_on_approval = false; // TurnRequest::deny_on_approval
 
     // A Message event with the session's current token state.
     void emit_message(const Json& message) const;

@@ -7,6 +7,7 @@
 #include "agent/turn_service.hpp"
 #include "api/routes.hpp"
 #include "app/logging.hpp"
+#include "app/plugin_agent_bridge.hpp"
 #include "config/plugin_settings.hpp"
 #include "store/sqlite_kv_store.hpp"
 #include "store/sqlite_session_store.hpp"
@@ -88,6 +89,8 @@ HostServices Application::host_services()
         kv_->put(plugin, key, value);
     };
     s.kv_remove = [this](const std::string& plugin, const std::string& key) { kv_->erase(plugin, key); };
+    s.data_dir = config_.paths().data_dir.string();
+    add_agent_services(s, *sessions_, config_, turns_);
     return s;
 }
 

@@ -1,6 +1,9 @@
 #include "plugin/feature_host.hpp"
 
 #include "common/error.hpp"
+#include "http/server.hpp"
+#include "plugin/interface_checks.hpp"
+#include "plugin/plugin_status.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <spdlog/spdlog.h>
@@ -17,6 +20,7 @@ struct ResponderState {
     int status = 200;
     std::string content_type = "application/octet-stream";
     std::ostream* body = nullptr;
+    bool client_gone = false; // a write failed: every later write fails at once
 };
 
 void GAGGLE_ABI set_status(void* ctx, int32_t status) noexcept
@@ -39,14 +43,24 @@ void GAGGLE_ABI set_header(void* ctx, const char* name, const char* value) noexc
 gaggle_status GAGGLE_ABI write(void* ctx, gaggle_str chunk) noexcept
 {
     auto* s = static_cast<ResponderState*>(ctx);
+    if (s->client_gone) return GAGGLE_ERR_NETWORK;
     try {
         if (!s->body) s->body = &s->response.stream(s->status, s->content_type);
-        if (chunk.size) s->body->write(chunk.data, static_cast<std::streamsize>(chunk.size));
+        if (chunk.size && chunk.data) s->body->write(chunk.data, static_cast<std::streamsize>(chunk.size));
         s->body->flush();
-        return s->body->good() ? GAGGLE_OK : GAGGLE_ERR_NETWORK;
+        if (s->body->good()) return GAGGLE_OK;
     } catch (...) {
-        return GAGGLE_ERR_NETWORK;
     }
+    s->client_gone = true;
+    return GAGGLE_ERR_NETWORK;
+}
+
+// [1.1] Headers out now (an empty write opens the chunked body), then push.
+gaggle_status GAGGLE_ABI flush(void* ctx) noexcept { return write(ctx, gaggle_str{nullptr, 0}); }
+
+int32_t GAGGLE_ABI responder_cancelled(const gaggle_cancel* c) noexcept
+{
+    return static_cast<const ResponderState*>(c->ctx)->client_gone || HttpServer::shutting_down() ? 1 : 0;
 }
 
 Handler bridge(const LoadedPlugin* plugin, const gaggle_feature_v1* table, size_t index)
@@ -71,15 +85,20 @@ Handler bridge(const LoadedPlugin* plugin, const gaggle_feature_v1* table, size_
         view.path_param_count = params.size();
         view.body = {req.body().data(), req.body().size()};
         view.user_id = req.user_id().c_str();
+        view.header_size = sizeof(gaggle_http_header);
 
         ResponderState state{res};
-        const gaggle_http_responder responder{sizeof(gaggle_http_responder), &state, &set_status, &set_header, &write};
+        const gaggle_cancel cancel{sizeof(gaggle_cancel), &state, &responder_cancelled};
+        const gaggle_http_responder responder{sizeof(gaggle_http_responder), &state, &set_status, &set_header, &write,
+                                              &flush, &cancel};
         gaggle_error err{};
         err.struct_size = sizeof(err);
         const gaggle_status st = table->handle(plugin->handle(), index, &view, &responder, &err);
         if (st != GAGGLE_OK) {
             spdlog::warn("[{}] {} {} failed ({}): {}", plugin->id(), req.method(), req.path(), st, err.message);
-            if (!state.body) throw internal_error(err.message[0] ? err.message : "plugin failed to handle the request");
+            // Once the body has started the status is sent; the failure can only end the body.
+            if (!state.body)
+                throw Error(error_kind_for(st), err.message[0] ? err.message : "plugin failed to handle the request");
             return;
         }
         if (!state.body) {
@@ -90,6 +109,27 @@ Handler bridge(const LoadedPlugin* plugin, const gaggle_feature_v1* table, size_
 }
 
 } // namespace
+
+std::vector<std::pair<std::string, std::string>> FeatureHost::routes_of(const LoadedPlugin* plugin,
+                                                                        const gaggle_feature_v1* table)
+{
+    std::vector<std::pair<std::string, std::string>> cached;
+    size_t count = 0;
+    if (GAGGLE_HAS_SLOT(table, gaggle_feature_v1, routes2)) {
+        // 1.1: an array of pointers to structs that carry their own size.
+        const gaggle_route2* const* routes = table->routes2(plugin->handle(), &count);
+        for (size_t i = 0; routes && i < count; ++i) {
+            const gaggle_route2* r = routes[i];
+            const bool sound = r && r->struct_size >= offsetof(gaggle_route2, path) + sizeof(r->path);
+            cached.emplace_back(sound && r->method ? r->method : "", sound && r->path ? r->path : "");
+        }
+    } else {
+        const gaggle_route* routes = table->routes(plugin->handle(), &count);
+        for (size_t i = 0; routes && i < count; ++i)
+            cached.emplace_back(routes[i].method ? routes[i].method : "", routes[i].path ? routes[i].path : "");
+    }
+    return cached;
+}
 
 void FeatureHost::start_all(Router& router)
 {
@@ -103,11 +143,9 @@ void FeatureHost::start_all(Router& router)
             continue;
         }
         started_.push_back({plugin, table});
-        size_t count = 0;
-        const gaggle_route* routes = table->routes(plugin->handle(), &count);
-        for (size_t i = 0; routes && i < count; ++i) {
-            const std::string method = routes[i].method ? routes[i].method : "";
-            const std::string path = routes[i].path ? routes[i].path : "";
+        const auto routes = routes_of(plugin, table);
+        for (size_t i = 0; i < routes.size(); ++i) {
+            const auto& [method, path] = routes[i];
             try {
                 RouteOptions options;
                 options.max_body = 25 * 1024 * 1024;

@@ -5,8 +5,10 @@
 #include "http/router.hpp"
 #include "plugin/plugin_registry.hpp"
 
-#include <gaggle/feature.h>
+#include "plugin/gaggle_abi.hpp"
 
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace gaggle {
@@ -26,6 +28,10 @@ private:
         const LoadedPlugin* plugin;
         const gaggle_feature_v1* table;
     };
+    // The (method, path) pairs a feature serves, from routes2 (1.1) when set, else routes (1.0).
+    static std::vector<std::pair<std::string, std::string>> routes_of(const LoadedPlugin* plugin,
+                                                                      const gaggle_feature_v1* table);
+
     const PluginRegistry& registry_;
     std::vector<Started> started_;
 };

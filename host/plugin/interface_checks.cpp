@@ -1,8 +1,6 @@
 #include "plugin/interface_checks.hpp"
 
-#include <gaggle/feature.h>
-#include <gaggle/provider.h>
-#include <gaggle/transport.h>
+#include "plugin/gaggle_abi.hpp"
 
 #include <cstddef>
 #include <cstring>
@@ -47,7 +45,8 @@ std::string check_interface(const std::string& id, const void* table)
         if (auto p = check_size(id, t, offsetof(gaggle_feature_v1, handle) + sizeof(void*)); !p.empty()) return p;
         if (!t->start) return missing(id, "start");
         if (!t->stop) return missing(id, "stop");
-        if (!t->routes) return missing(id, "routes");
+        // 1.1 plugins may serve routes2 (growable) instead of the 1.0 routes array.
+        if (!t->routes && !GAGGLE_HAS_SLOT(t, gaggle_feature_v1, routes2)) return missing(id, "routes");
         if (!t->handle) return missing(id, "handle");
     }
     // Interface ids this host does not know are the plugin's business; it just won't be asked.

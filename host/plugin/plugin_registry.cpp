@@ -2,7 +2,7 @@
 
 #include "plugin/interface_checks.hpp"
 
-#include <gaggle/version.h>
+#include "plugin/gaggle_abi.hpp"
 
 #include <boost/dll/shared_library.hpp>
 #include <spdlog/spdlog.h>
@@ -56,17 +56,18 @@ std::string version_text(gaggle_version v)
 }
 
 // Every check that needs only the entry, in the order a plugin author would want them reported.
-std::string check_entry(const gaggle_plugin_entry* e)
+// `host` is the ABI this host claims: its own, or an older one when a test plays an older host.
+std::string check_entry(const gaggle_plugin_entry* e, gaggle_version host)
 {
     if (!e) return "gaggle_plugin_entry_v1() returned NULL";
     if (e->struct_size < min_entry_size)
         return "entry struct_size " + std::to_string(e->struct_size) + " is smaller than the ABI 1.0 entry (" +
                std::to_string(min_entry_size) + ")";
-    const gaggle_version host = GAGGLE_ABI_VERSION_INIT;
     if (e->sdk_abi.major != host.major)
         return "built for ABI major " + std::to_string(e->sdk_abi.major) + ", this host speaks ABI " + version_text(host);
     if (!gaggle_version_compatible(host, e->sdk_abi))
-        return "built for ABI " + version_text(e->sdk_abi) + ", newer than this host's " + version_text(host);
+        return "targets ABI " + version_text(e->sdk_abi) + ", newer than this host's " + version_text(host) +
+               " (rebuild it with a lower GAGGLE_TARGET_ABI_MINOR if it uses nothing newer)";
     if (!e->create) return "missing required slot: create";
     if (!e->destroy) return "missing required slot: destroy";
     if (!e->get_interface) return "missing required slot: get_interface";
@@ -84,22 +85,33 @@ std::string check_entry(const gaggle_plugin_entry* e)
 } // namespace
 
 LoadedPlugin::LoadedPlugin(const gaggle_plugin_entry* entry, std::unique_ptr<HostTable> host, gaggle_plugin* handle,
-                           std::string id)
-    : entry_(entry), host_(std::move(host)), handle_(handle), id_(std::move(id))
+                           std::string id, std::vector<std::string> interfaces, gaggle_version target)
+    : entry_(entry), host_(std::move(host)), handle_(handle), id_(std::move(id)), interfaces_(std::move(interfaces)),
+      target_(target)
 {
 }
 
 LoadedPlugin::~LoadedPlugin()
 {
+    host_->cancel_timers(); // no timer may fire into the object destroy() frees
     entry_->destroy(handle_);
 }
 
 const void* LoadedPlugin::interface(const char* interface_id) const noexcept
 {
-    return entry_->get_interface(handle_, interface_id);
+    // Only what the descriptor declared was checked at load; anything else is not this plugin's.
+    return declares(interface_id) ? entry_->get_interface(handle_, interface_id) : nullptr;
 }
 
-Inspection inspect_plugin_file(const std::string& path)
+bool LoadedPlugin::declares(const char* interface_id) const noexcept
+{
+    if (!interface_id) return false;
+    for (const auto& i : interfaces_)
+        if (i == interface_id) return true;
+    return false;
+}
+
+Inspection inspect_plugin_file(const std::string& path, gaggle_version host_abi)
 {
     Inspection out;
     out.record.path = path;
@@ -119,7 +131,7 @@ Inspection inspect_plugin_file(const std::string& path)
     const auto entry_fn = lib.get<const gaggle_plugin_entry*()>(GAGGLE_PLUGIN_ENTRY_SYMBOL);
     keep_alive().push_back(std::move(lib));
     const gaggle_plugin_entry* e = entry_fn();
-    out.record.refusal = check_entry(e);
+    out.record.refusal = check_entry(e, host_abi);
     if (e && e->struct_size >= min_entry_size) out.record.sdk_abi = e->sdk_abi;
     if (e && e->struct_size >= min_entry_size && e->descriptor && e->descriptor->struct_size >= min_descriptor_size) {
         const gaggle_plugin_descriptor* d = e->descriptor;
@@ -134,7 +146,7 @@ Inspection inspect_plugin_file(const std::string& path)
     return out;
 }
 
-PluginRegistry::PluginRegistry(HostServices services) : services_(std::move(services)) {}
+PluginRegistry::PluginRegistry(HostServices services, gaggle_version abi) : services_(std::move(services)), abi_(abi) {}
 
 PluginRegistry::~PluginRegistry()
 {
@@ -159,7 +171,7 @@ void PluginRegistry::scan(const std::vector<std::string>& directories, const std
 void PluginRegistry::load_one(const std::string& path, const std::set<std::string>& disabled,
                               const std::function<std::string(const std::string&)>& plugin_config)
 {
-    Inspection found = inspect_plugin_file(path);
+    Inspection found = inspect_plugin_file(path, abi_);
     PluginRecord& record = records_.emplace_back(std::move(found.record));
     auto refuse = [&](std::string reason) {
         record.refusal = std::move(reason);
@@ -174,7 +186,8 @@ void PluginRegistry::load_one(const std::string& path, const std::set<std::strin
     if (find(record.id)) return refuse("duplicate id '" + record.id + "' (already loaded from another file)");
 
     const std::string config = plugin_config ? plugin_config(record.id) : std::string("{}");
-    auto host = std::make_unique<HostTable>(record.id, &services_);
+    auto host = std::make_unique<HostTable>(
+        record.id, &services_, std::filesystem::absolute(path).parent_path().lexically_normal().string(), &timers_);
     gaggle_error err{};
     err.struct_size = sizeof(err);
     gaggle_plugin* handle = nullptr;
@@ -183,7 +196,8 @@ void PluginRegistry::load_one(const std::string& path, const std::set<std::strin
         const std::string msg = err.message[0] ? err.message : "no message (the plugin did not fill its error)";
         return refuse("create failed (status " + std::to_string(st) + "): " + msg);
     }
-    auto plugin = std::make_unique<LoadedPlugin>(found.entry, std::move(host), handle, record.id);
+    auto plugin = std::make_unique<LoadedPlugin>(found.entry, std::move(host), handle, record.id, record.interfaces,
+                                                 record.sdk_abi);
     // Each interface the descriptor promises must be served with its required slots.
     for (const auto& iface : record.interfaces) {
         std::string problem = check_interface(iface, plugin->interface(iface.c_str()));
@@ -205,7 +219,7 @@ std::vector<const LoadedPlugin*> PluginRegistry::with_interface(const char* inte
 {
     std::vector<const LoadedPlugin*> out;
     for (auto& p : loaded_)
-        if (p->interface(interface_id)) out.push_back(p.get());
+        if (p->declares(interface_id) && p->interface(interface_id)) out.push_back(p.get());
     return out;
 }
 

@@ -7,7 +7,7 @@
 #include "plugin/host_services.hpp"
 #include "plugin/host_table.hpp"
 
-#include <gaggle/plugin.h>
+#include "plugin/gaggle_abi.hpp"
 
 #include <functional>
 #include <memory>
@@ -27,20 +27,23 @@ struct PluginRecord {
 class LoadedPlugin {
 public:
     LoadedPlugin(const gaggle_plugin_entry* entry, std::unique_ptr<HostTable> host, gaggle_plugin* handle,
-                 std::string id);
+                 std::string id, std::vector<std::string> interfaces, gaggle_version target);
     ~LoadedPlugin();
     LoadedPlugin(const LoadedPlugin&) = delete;
     LoadedPlugin& operator=(const LoadedPlugin&) = delete;
 
     const std::string& id() const noexcept { return id_; }
+    // The table for an interface the descriptor declared (and the load checks passed), else NULL.
     const void* interface(const char* interface_id) const noexcept;
+    bool declares(const char* interface_id) const noexcept;
+    // Same, typed. Its required 1.0 slots were checked at load; check later slots with has_slot().
     template <class T>
     const T* interface_as(const char* interface_id) const noexcept
     {
-        auto* t = static_cast<const T*>(interface(interface_id));
-        // A table must at least hold the slots this host knows for its version 1.0 layout.
-        return (t && t->struct_size >= sizeof(uint32_t)) ? t : nullptr;
+        return static_cast<const T*>(interface(interface_id));
     }
+    // The ABI the plugin targets (its entry's sdk_abi): a host offers it nothing newer.
+    gaggle_version target_abi() const noexcept { return target_; }
     gaggle_plugin* handle() const noexcept { return handle_; }
     const gaggle_host* host() const noexcept { return host_->table(); }
 
@@ -49,6 +52,8 @@ private:
     std::unique_ptr<HostTable> host_;
     gaggle_plugin* handle_;
     std::string id_;
+    std::vector<std::string> interfaces_;
+    gaggle_version target_;
 };
 
 // Reads an entry without creating the plugin: for `gaggle plugins inspect` and for scanning.
@@ -57,11 +62,12 @@ struct Inspection {
     PluginRecord record;
     const gaggle_plugin_entry* entry = nullptr;
 };
-Inspection inspect_plugin_file(const std::string& path);
+// `host_abi` is the ABI the host claims; tests pass an older one to play an older host.
+Inspection inspect_plugin_file(const std::string& path, gaggle_version host_abi = GAGGLE_ABI_VERSION_INIT);
 
 class PluginRegistry {
 public:
-    explicit PluginRegistry(HostServices services);
+    explicit PluginRegistry(HostServices services, gaggle_version abi = GAGGLE_ABI_VERSION_INIT);
     ~PluginRegistry();
     PluginRegistry(const PluginRegistry&) = delete;
     PluginRegistry& operator=(const PluginRegistry&) = delete;
@@ -80,6 +86,8 @@ private:
                   const std::function<std::string(const std::string&)>& plugin_config);
 
     HostServices services_;
+    gaggle_version abi_;
+    TimerService timers_; // outlives every plugin (declared before loaded_)
     std::vector<PluginRecord> records_;
     std::vector<std::unique_ptr<LoadedPlugin>> loaded_;
 };

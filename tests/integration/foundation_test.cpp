@@ -264,7 +264,7 @@ TEST_CASE("command line: --version, plugins list, plugins inspect, bad usage")
     auto v = run_command(bin + " --version");
     CHECK(v.status == 0);
     CHECK(v.output.find(std::string("gaggle ") + GAGGLE_VERSION) == 0);
-    CHECK(v.output.find("plugin ABI 1.0.0") != std::string::npos);
+    CHECK(v.output.find("plugin ABI 1.1.0") != std::string::npos);
 
     std::string abi = GAGGLE_TEST_ABI_DIR;
     auto list = run_command("GOOSE_PATH_ROOT=/tmp/gaggle-cli-test GAGGLE_PLUGIN_PATH=" + abi + "/good:" + abi +

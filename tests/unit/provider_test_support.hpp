@@ -5,6 +5,8 @@
 #include "plugin/plugin_registry.hpp"
 #include "scripted_provider/scripted_provider.hpp"
 
+#include "json_schema_subset.hpp"
+
 #include <gaggle/provider.h>
 
 #include <doctest/doctest.h>
@@ -135,6 +137,13 @@ public:
                                        cancel ? &cancel->token : nullptr, &err);
         result.elapsed_ms = ms_since(start);
         if (result.status != GAGGLE_OK) result.message = err.message;
+        // Every event a shipped provider emits must match the gaggle.chat/1 schema of sdk/.
+        static const auto schema = gaggle::test::SchemaSubset::load(std::string(GAGGLE_TEST_FIXTURES_DIR) +
+                                                                    "/../../sdk/schema/gaggle.chat.1.json");
+        for (const auto& e : result.events) {
+            INFO("event: " << e.dump());
+            CHECK(schema.validate(e, "event") == "");
+        }
         return result;
     }
 

@@ -2,6 +2,7 @@
 // name has been greeted, kept in the host's key-value store so it survives restarts.
 #include <gaggle/cpp/plugin.hpp>
 
+#include <mutex>
 #include <string>
 
 namespace {
@@ -30,13 +31,22 @@ public:
         if (name.empty() || name.size() > 100)
             return gaggle::sdk::Response::json(R"({"message":"name must be 1..100 characters"})", 400);
         const std::string key = "count." + name;
-        const auto previous = host().kv_get(key.c_str());
-        const long count = (previous ? std::stol(*previous) : 0) + 1;
-        host().kv_put(key.c_str(), std::to_string(count));
+        long count = 0;
+        {
+            // handle() runs concurrently (gaggle/feature.h): without the lock two requests would
+            // read the same count and one greeting would be lost.
+            std::lock_guard lock(counts_mutex_);
+            const auto previous = host().kv_get(key.c_str());
+            count = (previous ? std::stol(*previous) : 0) + 1;
+            host().kv_put(key.c_str(), std::to_string(count));
+        }
         host().debug("greeted " + name);
         return gaggle::sdk::Response::json("{\"greeting\":" + quoted("Hello, " + name + "!") +
                                            ",\"count\":" + std::to_string(count) + "}");
     }
+
+private:
+    std::mutex counts_mutex_;
 };
 
 } // namespace

@@ -36,7 +36,9 @@ struct gaggle_host {
     void (GAGGLE_ABI *free)(const gaggle_host* host, void* ptr);
 
     /* [thread-safe] Look up a host service table by id ("gaggle.host.config/1", ...). Returns a
-     * host-owned table valid as long as this gaggle_host, or NULL when the host lacks it. */
+     * host-owned table valid as long as this gaggle_host, or NULL when the host lacks it. A table
+     * may be larger than the plugin compiled it (a newer host), never smaller than the 1.0 layout
+     * of its id; check struct_size before using a slot added after 1.0. */
     const void* (GAGGLE_ABI *get_service)(const gaggle_host* host, const char* service_id);
 
     /* New slots are appended here in later minors; check struct_size before using them. */
@@ -60,8 +62,16 @@ typedef struct gaggle_host_config_v1 {
 /* ---------------------------------------------------------------------------------------------
  * "gaggle.host.kv/1": a small durable key-value store, private to the calling plugin (keys are
  * namespaced by plugin id). Writes are durable when the call returns.
+ *
+ * Limits: a key is 1..GAGGLE_KV_MAX_KEY_BYTES bytes of NUL-terminated UTF-8; a value is any bytes
+ * up to GAGGLE_KV_MAX_VALUE_BYTES. Beyond them put returns GAGGLE_ERR_INVALID_ARGUMENT. The store
+ * is for state, not files (use the data folder of "gaggle.host.paths/1" for those).
+ * Each call is atomic on its own, but there is no compare-and-set: a plugin whose handlers run
+ * concurrently serialises its own read-modify-write sequences.
  */
 #define GAGGLE_HOST_KV_V1 "gaggle.host.kv/1"
+#define GAGGLE_KV_MAX_KEY_BYTES 1024
+#define GAGGLE_KV_MAX_VALUE_BYTES (16u * 1024u * 1024u)
 typedef struct gaggle_host_kv_v1 {
     uint32_t struct_size;
     /* [thread-safe] Read `key`. On GAGGLE_OK *out holds a host-allocated copy the caller frees
@@ -115,6 +125,134 @@ typedef struct gaggle_host_http_v1 {
                                         const gaggle_http_sink* sink, const gaggle_cancel* cancel,
                                         gaggle_error* err);
 } gaggle_host_http_v1;
+
+/* =============================================================================================
+ * Services added in ABI 1.1. Ids are looked up at run time, so a plugin targeting 1.0 may use them
+ * when present: a 1.0 host answers NULL.
+ */
+
+/* ---------------------------------------------------------------------------------------------
+ * "gaggle.host.paths/1" [1.1]: where the plugin's own files are and where it may keep data.
+ */
+#define GAGGLE_HOST_PATHS_V1 "gaggle.host.paths/1"
+typedef struct gaggle_host_paths_v1 {
+    uint32_t struct_size;
+    /* [thread-safe] The absolute folder the plugin's library was loaded from (model files and other
+     * data shipped beside the .so). Host-owned, NUL-terminated, valid as long as the gaggle_host;
+     * never NULL. */
+    const char* (GAGGLE_ABI *plugin_dir)(const gaggle_host* host);
+    /* [thread-safe] The plugin's private, writable data folder, <data dir>/plugins/<plugin id>,
+     * created (mode 0700) on the first call. Host-owned, valid as long as the gaggle_host. NULL
+     * when it cannot be created, with err filled (err may be NULL). */
+    const char* (GAGGLE_ABI *data_dir)(const gaggle_host* host, gaggle_error* err);
+} gaggle_host_paths_v1;
+
+/* ---------------------------------------------------------------------------------------------
+ * "gaggle.host.timer/1" [1.1]: a clock and timers, so periodic work needs no thread of its own.
+ *
+ * Callbacks run on the host's timer thread, one at a time for all plugins: keep them short (hand
+ * long work to your own worker, or start an agent turn, which runs on its own thread). A timer
+ * never fires before its time; it may fire late when the thread is busy. A repeating timer that
+ * falls behind skips the missed occurrences instead of firing them in a burst. The host cancels a
+ * plugin's remaining timers before its destroy() (after stop() for a feature).
+ */
+#define GAGGLE_HOST_TIMER_V1 "gaggle.host.timer/1"
+typedef uint64_t gaggle_timer_id; /* 0 is never a valid id */
+
+/* [timer-thread] ctx is the pointer given to schedule; id the timer firing. */
+typedef void (GAGGLE_ABI *gaggle_timer_fn)(void* ctx, gaggle_timer_id id);
+
+typedef struct gaggle_host_timer_v1 {
+    uint32_t struct_size;
+    /* [thread-safe] Wall-clock time, milliseconds since 1970-01-01 UTC (for schedules and logs). */
+    int64_t (GAGGLE_ABI *now_ms)(const gaggle_host* host);
+    /* [thread-safe] A monotonic clock in milliseconds from an arbitrary origin (for intervals). */
+    int64_t (GAGGLE_ABI *monotonic_ms)(const gaggle_host* host);
+    /* [thread-safe] Call fn(ctx, id) once after delay_ms, then, when interval_ms > 0, every
+     * interval_ms until cancelled. ctx must stay valid until the timer is cancelled (or, for a
+     * one-shot, until it has fired). On GAGGLE_OK *out_id holds the timer's id. */
+    gaggle_status (GAGGLE_ABI *schedule)(const gaggle_host* host, uint64_t delay_ms, uint64_t interval_ms,
+                                         gaggle_timer_fn fn, void* ctx, gaggle_timer_id* out_id,
+                                         gaggle_error* err);
+    /* [thread-safe] Stop a timer. When its callback is running on the timer thread, waits for it to
+     * return (unless called from that very callback), so after cancel returns fn never runs again
+     * and ctx may be freed. GAGGLE_ERR_NOT_FOUND for an unknown id or a one-shot that has fired. */
+    gaggle_status (GAGGLE_ABI *cancel)(const gaggle_host* host, gaggle_timer_id id);
+} gaggle_host_timer_v1;
+
+/* ---------------------------------------------------------------------------------------------
+ * "gaggle.host.agent/1" [1.1]: agent turns for features (a scheduler runs a recipe on a timer).
+ *
+ * A turn runs on a host thread exactly like one a client starts with POST /reply: the session's
+ * provider, model, extensions and persistence; only approvals differ (see policy). The plugin
+ * observes the turn's events (the goosed SSE events: {"type":"Message","message":{...}},
+ * {"type":"Notification",...}, {"type":"Error","error"}, {"type":"Finish","reason"}) and awaits
+ * its result.
+ */
+#define GAGGLE_HOST_AGENT_V1 "gaggle.host.agent/1"
+
+/* Permission policies (int32_t). */
+/* Tools that would need a person's approval (approve / smart_approve modes, "ask" rules) are
+ * denied without asking, and the tool response in the session says why. Tools allowed without
+ * asking still run. The only policy of 1.1: an unattended turn never waits for a click. */
+#define GAGGLE_AGENT_POLICY_DENY_ON_APPROVAL 0
+
+typedef struct gaggle_agent_session_options {
+    uint32_t struct_size;
+    const char* user_id;     /* the owner; NULL: the host's default user ("default") */
+    const char* name;        /* NULL: "Scheduled run" */
+    const char* working_dir; /* an existing folder; NULL: the host's current folder */
+    const char* schedule_id; /* stamped on the session (schedule_id), may be NULL */
+    gaggle_str recipe_json;  /* optional recipe object, kept on the session; empty when none */
+} gaggle_agent_session_options;
+
+/* Called for each event of a turn, in order, on one of the turn's host threads, one call at a time;
+ * event_json is borrowed. Never called after await_result has reported the end or release has
+ * returned. Keep it short: the turn waits for it. */
+typedef void (GAGGLE_ABI *gaggle_agent_event_fn)(void* ctx, gaggle_str event_json);
+
+typedef struct gaggle_agent_turn_options {
+    uint32_t struct_size;
+    /* The user message. When empty, recipe_json's "prompt" is used, else its "instructions".
+     * With both a recipe and a prompt, the recipe's instructions precede the prompt in the one
+     * message. At least one of them must give text. */
+    gaggle_str prompt;
+    gaggle_str recipe_json;           /* optional: a recipe object ({"instructions","prompt",...}) */
+    int32_t policy;                   /* GAGGLE_AGENT_POLICY_* */
+    gaggle_agent_event_fn on_event;   /* may be NULL */
+    void* ctx;                        /* for on_event; valid until the turn has ended or release */
+} gaggle_agent_turn_options;
+
+/* A running or finished turn, owned by the plugin until release(). */
+typedef struct gaggle_agent_turn gaggle_agent_turn;
+
+typedef struct gaggle_host_agent_v1 {
+    uint32_t struct_size;
+    /* [thread-safe] Create a session of type "scheduled". On GAGGLE_OK *out_session_id is its id,
+     * a NUL-terminated host->alloc string the caller frees with host->free.
+     * GAGGLE_ERR_INVALID_ARGUMENT names a bad field (working_dir not a folder, recipe not JSON). */
+    gaggle_status (GAGGLE_ABI *create_session)(const gaggle_host* host, const gaggle_agent_session_options* options,
+                                               char** out_session_id, gaggle_error* err);
+    /* [thread-safe] Start a turn in session_id (of user_id, NULL: the default user) and return at
+     * once. On GAGGLE_OK *out_turn is the handle. GAGGLE_ERR_NOT_FOUND: no such session;
+     * GAGGLE_ERR_UNAVAILABLE: the host is shutting down. */
+    gaggle_status (GAGGLE_ABI *start_turn)(const gaggle_host* host, const char* user_id, const char* session_id,
+                                           const gaggle_agent_turn_options* options, gaggle_agent_turn** out_turn,
+                                           gaggle_error* err);
+    /* [thread-safe] Ask the turn to stop; returns at once. Idempotent; harmless after the end. */
+    void (GAGGLE_ABI *cancel)(gaggle_agent_turn* turn);
+    /* [thread-safe, blocking] Wait up to timeout_ms (UINT32_MAX: no limit) for the turn to end.
+     * GAGGLE_OK: ended, and *out_result is a host->alloc JSON object the caller frees:
+     * {"status": "completed" | "failed" | "cancelled", "text": the last assistant message's text,
+     *  "error": message or null, "session_id"}. GAGGLE_ERR_TIMEOUT: still running (out untouched). */
+    gaggle_status (GAGGLE_ABI *await_result)(gaggle_agent_turn* turn, uint32_t timeout_ms, gaggle_buffer* out_result,
+                                             gaggle_error* err);
+    /* [thread-safe, blocking] Cancel the turn if it still runs, wait for its end, free the handle.
+     * Call once per started turn, never from its on_event; a plugin releases every turn it
+     * started before its destroy() returns. A cancelled turn ends within about a second (its
+     * provider call and tools honour cancellation). */
+    void (GAGGLE_ABI *release)(gaggle_agent_turn* turn);
+} gaggle_host_agent_v1;
 
 #ifdef __cplusplus
 }

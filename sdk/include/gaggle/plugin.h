@@ -3,7 +3,18 @@
  * A plugin library exports exactly one symbol per ABI major: gaggle_plugin_entry_v1. It returns a
  * static entry describing the plugin; the host checks it (struct sizes, ABI version, required
  * slots, unique id) before calling anything else, and refuses the library with one log line if a
- * check fails. Libraries are never unloaded while the process lives. */
+ * check fails. Libraries are never unloaded while the process lives.
+ *
+ * Order of calls, on one host:
+ *   1. dlopen (static constructors run: keep them trivial; `gaggle plugins inspect` stops after 2),
+ *   2. gaggle_plugin_entry_v1() and the entry checks,
+ *   3. create() [main-thread],
+ *   4. get_interface() for each id the descriptor declares, and the slot checks (a failure here
+ *      destroys the plugin at once),
+ *   5. for a feature: start() [main-thread], then handle() calls; for a provider or transport:
+ *      its calls may arrive from any thread as soon as step 4 has passed (there is no start),
+ *   6. at shutdown: stop() for a feature once its last handle() has returned; the host cancels
+ *      the plugin's timers; destroy() once no call is in flight. */
 #ifndef GAGGLE_PLUGIN_H
 #define GAGGLE_PLUGIN_H
 

@@ -35,7 +35,12 @@ typedef struct gaggle_provider_v1 {
      * Events: {"type":"text","text"}, {"type":"thinking","thinking","signature"?},
      * {"type":"redacted_thinking","data"}, {"type":"tool_call","id","name","arguments"},
      * {"type":"usage","input_tokens","output_tokens"}, {"type":"stop","reason"}.
-     * `cancel` may be NULL. Returns GAGGLE_OK after a complete response; otherwise a negative
+     * `cancel` may be NULL. Cancellation: while waiting (network reads, retries, backoff) poll it at
+     * least every 100 ms, or hand it to "gaggle.host.http/1" which does; after it reports cancelled
+     * emit nothing more and return GAGGLE_ERR_CANCELLED within about a second. A turn's Stop
+     * button waits for that return.
+     * Calls may run concurrently, for the same or different providers of the plugin.
+     * Returns GAGGLE_OK after a complete response; otherwise a negative
      * status whose class (authentication, context length, rate limit, server, network, cancelled)
      * is the code, with the provider's own message in *err. */
     gaggle_status (GAGGLE_ABI *stream)(gaggle_plugin* plugin, gaggle_str request_json,

@@ -9,14 +9,26 @@
 // The wrapper fills the C tables with noexcept trampolines: an exception thrown by the class is
 // caught at the boundary and becomes a gaggle_status plus a message, never a crash in the host.
 // Nothing here is part of the ABI, so a plugin may use another compiler or standard library.
+//
+// Needs RTTI (dynamic_cast from the plugin object to its mixins) and exceptions (errors travel
+// as gaggle::sdk::Error up to the trampolines); -fno-rtti / -fno-exceptions builds must use the C
+// headers directly.
+//
+// Everything in namespace gaggle::sdk has hidden visibility, set here rather than left to build
+// flags: the tables are statics inside inline functions, which GCC would otherwise emit as
+// STB_GNU_UNIQUE symbols that glibc binds across libraries despite RTLD_LOCAL, so two plugins
+// built without -fvisibility=hidden would share (and call into) one another's tables.
 #ifndef GAGGLE_CPP_PLUGIN_HPP
 #define GAGGLE_CPP_PLUGIN_HPP
 
 #include <gaggle/gaggle.h>
 
 #include <array>
+#include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -26,6 +38,9 @@
 #include <utility>
 #include <vector>
 
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility push(hidden)
+#endif
 namespace gaggle::sdk {
 
 // ---- strings and errors ----------------------------------------------------------------------
@@ -98,13 +113,14 @@ public:
     void warn(std::string_view m) const noexcept { log(GAGGLE_LOG_WARN, m); }
     void error(std::string_view m) const noexcept { log(GAGGLE_LOG_ERROR, m); }
 
-    // The service table for `id`, or nullptr when the host lacks it or it is too old to hold T.
+    // The service table for `id`, or nullptr when the host lacks it or its table is smaller than
+    // T as this plugin compiled it (a host too old for every slot of T the plugin's target knows).
     template <class T>
     const T* service(const char* id) const noexcept
     {
         if (!host_ || !host_->get_service) return nullptr;
         auto* table = static_cast<const T*>(host_->get_service(host_, id));
-        if (table && table->struct_size < sizeof(uint32_t)) return nullptr;
+        if (table && table->struct_size < sizeof(T)) return nullptr;
         return table;
     }
 
@@ -141,6 +157,32 @@ public:
         if (st != GAGGLE_OK) throw Error(st, err.message);
     }
 
+    // [1.1 service] The folder the plugin's library was loaded from; nullopt on a host without
+    // "gaggle.host.paths/1".
+    std::optional<std::string> plugin_dir() const
+    {
+        auto* paths = service<gaggle_host_paths_v1>(GAGGLE_HOST_PATHS_V1);
+        if (!paths) return std::nullopt;
+        return std::string(paths->plugin_dir(host_));
+    }
+    // [1.1 service] The plugin's private data folder, created on first use. Throws Error when the
+    // host has none or cannot create it.
+    std::string data_dir() const
+    {
+        auto* paths = service<gaggle_host_paths_v1>(GAGGLE_HOST_PATHS_V1);
+        if (!paths) throw Error(GAGGLE_ERR_UNSUPPORTED, "host offers no plugin paths");
+        gaggle_error err = make_error();
+        const char* dir = paths->data_dir(host_, &err);
+        if (!dir) throw Error(err.code ? err.code : GAGGLE_ERR_UNAVAILABLE, err.message);
+        return dir;
+    }
+    // [1.1 service] Wall-clock milliseconds since the Unix epoch (the host's clock when it has one).
+    int64_t now_ms() const noexcept
+    {
+        auto* timer = service<gaggle_host_timer_v1>(GAGGLE_HOST_TIMER_V1);
+        return timer ? timer->now_ms(host_) : 0;
+    }
+
 private:
     using GetFn = char* (*)(const gaggle_host*, const char*);
     GetFn config_fn(bool secret) const noexcept
@@ -159,6 +201,59 @@ private:
         return copy;
     }
     const gaggle_host* host_;
+};
+
+// [1.1 service] A host timer ("gaggle.host.timer/1") owned like a unique_ptr: fn runs on the
+// host's timer thread after `delay`, then every `interval` when it is non-zero, until the Timer is
+// cancelled or destroyed. Cancelling waits for a running fn, so fn's captures may die right after.
+// Keep fn short; exceptions it throws are swallowed.
+class Timer {
+public:
+    Timer() = default;
+    Timer(const Host& host, std::chrono::milliseconds delay, std::chrono::milliseconds interval,
+          std::function<void()> fn)
+    {
+        auto* api = host.service<gaggle_host_timer_v1>(GAGGLE_HOST_TIMER_V1);
+        if (!api) throw Error(GAGGLE_ERR_UNSUPPORTED, "host offers no timers");
+        auto state = std::make_unique<State>(State{std::move(fn), api, host.raw(), 0});
+        gaggle_error err = make_error();
+        const gaggle_status st = api->schedule(host.raw(), static_cast<uint64_t>(delay.count()),
+                                               static_cast<uint64_t>(interval.count()), &fire, state.get(), &state->id, &err);
+        if (st != GAGGLE_OK) throw Error(st, err.message);
+        state_ = std::move(state);
+    }
+    Timer(Timer&&) noexcept = default;
+    Timer& operator=(Timer&& other) noexcept
+    {
+        if (this != &other) {
+            cancel();
+            state_ = std::move(other.state_);
+        }
+        return *this;
+    }
+    ~Timer() { cancel(); }
+    void cancel() noexcept
+    {
+        if (state_) state_->api->cancel(state_->host, state_->id);
+        state_.reset();
+    }
+    bool active() const noexcept { return state_ != nullptr; }
+
+private:
+    struct State {
+        std::function<void()> fn;
+        const gaggle_host_timer_v1* api;
+        const gaggle_host* host;
+        gaggle_timer_id id;
+    };
+    static void GAGGLE_ABI fire(void* ctx, gaggle_timer_id) noexcept
+    {
+        try {
+            static_cast<State*>(ctx)->fn();
+        } catch (...) {
+        }
+    }
+    std::unique_ptr<State> state_;
 };
 
 // Cancellation as the plugin sees it: a NULL token is never cancelled.
@@ -229,10 +324,52 @@ private:
     }
 };
 
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+// [1.1] The open body of a streamed response (see Response::streamed). Used on the request thread.
+class Stream {
+public:
+    explicit Stream(const gaggle_http_responder* r) noexcept : r_(r) {}
+    // Sends bytes to the client now; false once the client is gone (stop streaming then).
+    bool write(std::string_view bytes) const noexcept { return r_->write(r_->ctx, str(bytes)) == GAGGLE_OK; }
+    // One Server-Sent Event carrying `data` (one line of JSON, say) and, when given, an event name.
+    bool event(std::string_view data, std::string_view name = {}) const
+    {
+        std::string frame;
+        if (!name.empty()) frame.append("event: ").append(name).append("\n");
+        frame.append("data: ").append(data).append("\n\n");
+        return write(frame);
+    }
+    // True once the client has gone or the host is shutting down.
+    bool cancelled() const noexcept { return Cancel(r_->cancel).cancelled(); }
+
+private:
+    const gaggle_http_responder* r_;
+};
+#endif
+
 struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+    // [1.1] When set, the status and headers go out at once and this writes the body as it goes.
+    std::function<void(const Stream&)> streamer = nullptr;
+
+    // An SSE response: `fn` emits events until it returns, the client leaves or the host stops.
+    static Response sse(std::function<void(const Stream&)> fn)
+    {
+        Response r{200, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}}, {}};
+        r.streamer = std::move(fn);
+        return r;
+    }
+    // Any other streamed body (chunked), e.g. progress lines as text/plain.
+    static Response streamed(std::string content_type, std::function<void(const Stream&)> fn)
+    {
+        Response r{200, {{"Content-Type", std::move(content_type)}}, {}};
+        r.streamer = std::move(fn);
+        return r;
+    }
+#endif
 
     static Response json(std::string body, int status = 200)
     {
@@ -250,13 +387,19 @@ public:
     virtual void start() {}
     virtual void stop() noexcept {}
     virtual std::vector<Route> routes() { return {}; }
-    // Serve routes()[route_index]. Throw Error(GAGGLE_ERR_INVALID_ARGUMENT, ...) for a 400-class
-    // problem you want the host to report, or return a Response with your own status.
+    // Serve routes()[route_index]. MAY RUN CONCURRENTLY on several threads: guard shared state.
+    // Throw Error(GAGGLE_ERR_INVALID_ARGUMENT, ...) for a 400, Error(GAGGLE_ERR_NOT_FOUND, ...) for
+    // a 404 and so on (gaggle/feature.h lists the classes), or return a Response with your own status.
     virtual Response handle(size_t route_index, const Request& request) = 0;
 
     static const gaggle_feature_v1* table() noexcept
     {
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+        static const gaggle_feature_v1 t = {sizeof(gaggle_feature_v1), &t_start, &t_stop, &t_routes, &t_handle,
+                                            &t_routes2};
+#else
         static const gaggle_feature_v1 t = {sizeof(gaggle_feature_v1), &t_start, &t_stop, &t_routes, &t_handle};
+#endif
         return &t;
     }
 
@@ -282,29 +425,83 @@ private:
         *count = f->route_views_.size();
         return f->route_views_.data();
     }
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+    static const gaggle_route2* const* GAGGLE_ABI t_routes2(gaggle_plugin* p, size_t* count) noexcept
+    {
+        Feature* f = self(p);
+        *count = 0;
+        gaggle_error ignored = make_error();
+        const gaggle_status st = guarded(&ignored, [&] {
+            f->route_storage_ = f->routes();
+            f->route2_views_.clear();
+            f->route2_pointers_.clear();
+            for (auto& r : f->route_storage_)
+                f->route2_views_.push_back({sizeof(gaggle_route2), r.method.c_str(), r.path.c_str()});
+            for (auto& r : f->route2_views_) f->route2_pointers_.push_back(&r);
+        });
+        if (st != GAGGLE_OK || f->route2_pointers_.empty()) return nullptr;
+        *count = f->route2_pointers_.size();
+        return f->route2_pointers_.data();
+    }
+#endif
+    static const gaggle_http_header& header_at(const gaggle_http_request_view* rq, const gaggle_http_header* base,
+                                               size_t i) noexcept
+    {
+        size_t step = sizeof(gaggle_http_header);
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+        if (rq->struct_size >= offsetof(gaggle_http_request_view, header_size) + sizeof(uint32_t) && rq->header_size)
+            step = rq->header_size;
+#else
+        (void)rq;
+#endif
+        return *reinterpret_cast<const gaggle_http_header*>(reinterpret_cast<const char*>(base) + i * step);
+    }
     static gaggle_status GAGGLE_ABI t_handle(gaggle_plugin* p, size_t index, const gaggle_http_request_view* rq,
                                              const gaggle_http_responder* rs, gaggle_error* err) noexcept
     {
-        return guarded(err, [&] {
+        gaggle_status written = GAGGLE_OK;
+        const gaggle_status st = guarded(err, [&] {
             Request req;
             req.method = rq->method;
             req.path = rq->path;
             req.query = rq->query;
             req.body = view(rq->body);
             req.user_id = rq->user_id ? rq->user_id : "";
-            for (size_t i = 0; i < rq->header_count; ++i)
-                req.headers.emplace_back(view(rq->headers[i].name), view(rq->headers[i].value));
-            for (size_t i = 0; i < rq->path_param_count; ++i)
-                req.params.emplace_back(view(rq->path_params[i].name), view(rq->path_params[i].value));
+            for (size_t i = 0; i < rq->header_count; ++i) {
+                const gaggle_http_header& h = header_at(rq, rq->headers, i);
+                req.headers.emplace_back(view(h.name), view(h.value));
+            }
+            for (size_t i = 0; i < rq->path_param_count; ++i) {
+                const gaggle_http_header& h = header_at(rq, rq->path_params, i);
+                req.params.emplace_back(view(h.name), view(h.value));
+            }
             Response res = self(p)->handle(index, req);
             rs->set_status(rs->ctx, res.status);
             for (auto& [k, v] : res.headers) rs->set_header(rs->ctx, k.c_str(), v.c_str());
-            if (!res.body.empty()) rs->write(rs->ctx, str(res.body));
+            if (!res.body.empty()) written = rs->write(rs->ctx, str(res.body));
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+            if (res.streamer && written == GAGGLE_OK) {
+                const bool can_flush = rs->struct_size >= offsetof(gaggle_http_responder, cancel) + sizeof(void*);
+                if (!can_flush) throw Error(GAGGLE_ERR_UNSUPPORTED, "this host cannot stream responses");
+                written = rs->flush(rs->ctx);
+                if (written == GAGGLE_OK) res.streamer(Stream(rs));
+            }
+#endif
         });
+        // A body the client never received is a failure the host should hear about.
+        if (st == GAGGLE_OK && written != GAGGLE_OK) {
+            fill_error(err, written, "the client went away before the response was written");
+            return written;
+        }
+        return st;
     }
 
     std::vector<Route> route_storage_;
     std::vector<gaggle_route> route_views_;
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+    std::vector<gaggle_route2> route2_views_;
+    std::vector<const gaggle_route2*> route2_pointers_;
+#endif
 };
 
 // ---- provider: a language-model back end -------------------------------------------------------
@@ -467,6 +664,9 @@ struct Entry {
 };
 
 } // namespace gaggle::sdk
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility pop
+#endif
 
 // Declare the plugin class P with its descriptor and export the entry symbol. Use once per library.
 #define GAGGLE_PLUGIN(P, ID, NAME, VERSION, DESCRIPTION)                                                  \
@@ -475,7 +675,7 @@ struct Entry {
     const std::array<const char*, 4> gaggle_sdk_interfaces_ = ::gaggle::sdk::Entry<P>::interfaces();      \
     const gaggle_plugin_descriptor gaggle_sdk_descriptor_ = {sizeof(gaggle_plugin_descriptor), ID, NAME,  \
         "", VERSION, DESCRIPTION, gaggle_sdk_kinds_.data(), gaggle_sdk_interfaces_.data()};               \
-    const gaggle_plugin_entry gaggle_sdk_entry_ = {sizeof(gaggle_plugin_entry), GAGGLE_ABI_VERSION_INIT,  \
+    const gaggle_plugin_entry gaggle_sdk_entry_ = {sizeof(gaggle_plugin_entry), GAGGLE_TARGET_ABI_VERSION_INIT, \
         &gaggle_sdk_descriptor_, &::gaggle::sdk::Entry<P>::create, &::gaggle::sdk::Entry<P>::destroy,     \
         &::gaggle::sdk::Entry<P>::get_interface};                                                         \
     }                                                                                                     \
