@@ -38,14 +38,19 @@ SessionInfo AgentManager::start(const std::string& owner, const StartSessionRequ
     Json extensions;
     if (request.recipe && request.recipe->contains("extensions") && (*request.recipe)["extensions"].is_array())
         extensions = (*request.recipe)["extensions"];
-    else if (request.extension_overrides)
+    else if (request.extension_overrides) {
         extensions = *request.extension_overrides;
+        for (size_t i = 0; i < extensions.size(); ++i)
+            mcp::parse_extension_config(extensions[i], "extension_overrides[" + std::to_string(i) + "]");
+    }
     else
         extensions = configured_extensions(config_);
     s.extension_data = extension_data_with(Json::object(), extensions);
     s.recipe = request.recipe;
     if (auto provider = config_.get_string("GOOSE_PROVIDER")) s.provider_name = *provider;
-    return store_.create_session(s);
+    SessionInfo created = store_.create_session(s);
+    get_or_create(owner, created.id); // its extensions start now, while the client gets its answer
+    return created;
 }
 
 ResumeResult AgentManager::resume(const std::string& owner, const std::string& session_id, bool load)
@@ -60,16 +65,20 @@ ResumeResult AgentManager::resume(const std::string& owner, const std::string& s
 std::vector<ExtensionLoadResult> AgentManager::load_model_and_extensions(Agent& agent, const SessionInfo& session)
 {
     if (bind_provider_) bind_provider_(agent.owner(), session);
-    std::vector<ExtensionLoadResult> results;
-    for (const auto& ext : session_extensions(session, config_)) {
-        const std::string name = ext.value("name", std::string("unnamed"));
-        const std::string type = ext.value("type", std::string());
-        if (type == "platform" && name == "todo") results.push_back({name, true, std::nullopt});
-        else
-            results.push_back({name, false, std::string("extensions of type '") + type +
-                                                "' cannot be started by this build yet (the MCP client is not implemented)"});
+    const Json configs = session_extensions(session, config_);
+    // All start at once; the results wait for each, so the slowest bounds the wait, not the sum.
+    agent.begin_extensions(configs, launcher_.get(), ExtensionSession{agent.owner(), session.id, session.working_dir});
+    return agent.extension_results(configs);
+}
+
+void AgentManager::stop_all()
+{
+    std::map<std::string, Slot> agents;
+    {
+        std::lock_guard lock(mutex_);
+        agents.swap(agents_);
     }
-    return results;
+    for (auto& [id, slot] : agents) slot.agent->stop_extensions();
 }
 
 std::vector<ExtensionLoadResult> AgentManager::restart(const std::string& owner, const std::string& session_id)
@@ -82,9 +91,11 @@ std::vector<ExtensionLoadResult> AgentManager::restart(const std::string& owner,
 
 void AgentManager::stop(const std::string& owner, const std::string& session_id)
 {
+    std::shared_ptr<Agent> dropped; // released after the lock: stopping its servers takes a moment
     std::lock_guard lock(mutex_);
     auto it = agents_.find(session_id);
     if (it == agents_.end() || it->second.agent->owner() != owner) throw not_found("Session not found");
+    dropped = std::move(it->second.agent);
     agents_.erase(it);
 }
 
@@ -99,21 +110,41 @@ void AgentManager::update_working_dir(const std::string& owner, const std::strin
 
 void AgentManager::forget(const std::string& session_id)
 {
+    std::shared_ptr<Agent> dropped; // released after the lock: stopping its servers takes a moment
     std::lock_guard lock(mutex_);
-    agents_.erase(session_id);
+    if (auto it = agents_.find(session_id); it != agents_.end()) {
+        dropped = std::move(it->second.agent);
+        agents_.erase(it);
+    }
 }
 
 std::shared_ptr<Agent> AgentManager::get_or_create(const std::string& owner, const std::string& session_id)
 {
-    std::lock_guard lock(mutex_);
-    evict_idle_locked();
-    auto& slot = agents_[session_id];
-    if (!slot.agent) slot.agent = std::make_shared<Agent>(owner, session_id);
-    slot.last_used = std::chrono::steady_clock::now();
-    return slot.agent;
+    std::shared_ptr<Agent> agent;
+    std::vector<std::shared_ptr<Agent>> evicted; // released after the lock: stopping servers takes a moment
+    {
+        std::lock_guard lock(mutex_);
+        evict_idle_locked(evicted);
+        auto& slot = agents_[session_id];
+        slot.last_used = std::chrono::steady_clock::now();
+        if (slot.agent) return slot.agent;
+        slot.agent = agent = std::make_shared<Agent>(owner, session_id);
+    }
+    // A new agent brings up its session's extensions in the background; a turn that lists tools
+    // waits for the ones still starting.
+    try {
+        const SessionInfo session = store_.get_session(owner, session_id);
+        agent->begin_extensions(session_extensions(session, config_), launcher_.get(),
+                                ExtensionSession{owner, session_id, session.working_dir});
+    } catch (const Error&) {
+        // No such session (yet): the caller reports that; there is nothing to start.
+    }
+    return agent;
 }
 
-void AgentManager::evict_idle_locked()
+// Drops agents nobody has used for GAGGLE_AGENT_IDLE_SECONDS (default 30 min) and that no turn
+// or request holds; their extensions stop when the last reference goes.
+void AgentManager::evict_idle_locked(std::vector<std::shared_ptr<Agent>>& evicted)
 {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_sweep_ < std::chrono::seconds(1)) return;
@@ -122,10 +153,12 @@ void AgentManager::evict_idle_locked()
     if (auto v = config_.get("GAGGLE_AGENT_IDLE_SECONDS"); v && v->is_number_integer() && v->get<std::int64_t>() >= 0)
         idle_seconds = v->get<std::int64_t>();
     for (auto it = agents_.begin(); it != agents_.end();) {
-        if (it->second.agent.use_count() == 1 && now - it->second.last_used >= std::chrono::seconds(idle_seconds))
+        if (it->second.agent.use_count() == 1 && now - it->second.last_used >= std::chrono::seconds(idle_seconds)) {
+            evicted.push_back(std::move(it->second.agent));
             it = agents_.erase(it);
-        else
+        } else {
             ++it;
+        }
     }
 }
 

@@ -4,8 +4,9 @@
 // extensions, its turn in flight), so it holds no conversation of its own.
 //
 // This is the seam the provider and MCP work plugs into: load_model_and_extensions() is where a
-// session's provider/model and extensions are brought up; until those land it reports each
-// extension as not loaded rather than pretending.
+// session's provider/model and extensions are brought up. An agent owns its extensions: they
+// start when the agent is created (in parallel, without blocking anyone) and stop with it.
+#include "agent/extension_launcher.hpp"
 #include "agent/tool_source.hpp"
 #include "config/config.hpp"
 #include "store/session_store.hpp"
@@ -30,14 +31,31 @@ struct ExtensionLoadResult {
 class Agent {
 public:
     Agent(std::string owner, std::string session_id);
+    ~Agent(); // stops its extensions, which ends their servers
     const std::string& owner() const noexcept { return owner_; }
     const std::string& session_id() const noexcept { return session_id_; }
-    // The tools this session's turns may call (platform extensions now, MCP extensions later).
+    // The tools this session's turns may call: platform extensions and MCP extensions.
     const ToolSet& tools() const noexcept { return tools_; }
+
+    // Starts every extension of `configs` (ExtensionConfig[]) not running yet, each on its own
+    // thread; returns at once. A config that cannot start is remembered with its reason.
+    void begin_extensions(const Json& configs, const ExtensionLauncher* launcher, const ExtensionSession& session);
+    // Waits until each extension of `configs` has finished starting; one result each.
+    std::vector<ExtensionLoadResult> extension_results(const Json& configs);
+    // Starts one extension and waits for it; throws invalid_argument when it cannot be launched.
+    ExtensionLoadResult add_extension(const mcp::ExtensionSpec& spec, const ExtensionLauncher& launcher,
+                                      const ExtensionSession& session);
+    std::shared_ptr<McpExtension> extension(const std::string& key) const;
+    std::vector<std::shared_ptr<McpExtension>> extensions() const;
+    bool remove_extension(const std::string& key);
+    void stop_extensions();
 
 private:
     std::string owner_, session_id_;
     ToolSet tools_;
+    mutable std::mutex extensions_mutex_;
+    std::map<std::string, std::shared_ptr<McpExtension>> extensions_;
+    std::map<std::string, std::string> launch_failures_; // key -> why it could not start
 };
 
 // ExtensionLoadResult[] as the API sends it: {name, success, error|null}.
@@ -62,6 +80,11 @@ public:
     {
         bind_provider_ = std::move(binder);
     }
+    // Extensions need the transport plugins, also loaded after the manager is built.
+    void set_extension_launcher(std::shared_ptr<const ExtensionLauncher> launcher) { launcher_ = std::move(launcher); }
+    const ExtensionLauncher* extension_launcher() const noexcept { return launcher_.get(); }
+    // Stops every agent and its extensions (server shutdown).
+    void stop_all();
 
     // Creates a session ("New Chat") in an existing working_dir, with the recipe's extensions,
     // else the overrides, else the configured ones; its agent is created lazily later.
@@ -86,13 +109,14 @@ private:
     };
     // Drops agents unused for GAGGLE_AGENT_IDLE_SECONDS (default 1800) that nothing holds (a
     // running turn holds its agent), with everything they own. At most one sweep a second.
-    void evict_idle_locked();
+    void evict_idle_locked(std::vector<std::shared_ptr<Agent>>& evicted);
 
     std::vector<ExtensionLoadResult> load_model_and_extensions(Agent& agent, const SessionInfo& session);
 
     SessionStore& store_;
     const Config& config_;
     std::function<void(const std::string& owner, const SessionInfo&)> bind_provider_;
+    std::shared_ptr<const ExtensionLauncher> launcher_;
     mutable std::mutex mutex_;
     std::map<std::string, Slot> agents_;
     std::chrono::steady_clock::time_point last_sweep_ = std::chrono::steady_clock::now();

@@ -1,20 +1,18 @@
 #include "agent/session_extensions.hpp"
 
+#include "common/error.hpp"
+#include "config/extensions_config.hpp"
+
 namespace gaggle {
 
 Json configured_extensions(const Config& config)
 {
-    Json out = Json::array();
-    auto entries = config.get("extensions");
-    if (!entries || !entries->is_object()) return out;
-    for (auto& [key, entry] : entries->items()) {
-        if (!entry.is_object() || !entry.value("enabled", false)) continue;
-        Json ext = entry;
-        ext.erase("enabled");
-        if (!ext.contains("name")) ext["name"] = key;
-        out.push_back(std::move(ext));
+    // Read from the file each time: /config/extensions edits it while the server runs.
+    try {
+        return ExtensionsConfig(config.report().path.empty() ? config.paths().config_file() : std::filesystem::path(config.report().path)).enabled();
+    } catch (const Error&) {
+        return Json::array(); // a broken config.yaml is reported at start-up; no extensions then
     }
-    return out;
 }
 
 Json session_extensions(const SessionInfo& session, const Config& config)

@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,18 +43,23 @@ public:
     virtual Json call_tool(const ToolContext& context, const std::string& tool, const Json& arguments) = 0;
 };
 
-// All tool sources of one session, addressed by `extension__tool`.
+// All tool sources of one session, addressed by `extension__tool`. Sources may be added and
+// removed while a turn runs (add_extension): every read works on a snapshot of the list.
 class ToolSet {
 public:
-    void add(std::shared_ptr<ToolSource> source) { sources_.push_back(std::move(source)); }
+    void add(std::shared_ptr<ToolSource> source);
+    // Removes the source named `extension_name`; returns it (null when none).
+    std::shared_ptr<ToolSource> remove(const std::string& extension_name);
+    std::vector<std::shared_ptr<ToolSource>> sources() const;
     // Tools in the provider's shape, sorted by name (stable prompts cache better).
     Json provider_tools() const;
     // nullopt when no extension serves `prefixed_name`.
     std::optional<ToolSpec> find(const std::string& prefixed_name) const;
     Json call(const ToolContext& context, const std::string& prefixed_name, const Json& arguments) const;
-    bool empty() const noexcept { return sources_.empty(); }
+    bool empty() const;
 
 private:
+    mutable std::mutex mutex_;
     std::vector<std::shared_ptr<ToolSource>> sources_;
 };
 

@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include "agent/agent_manager.hpp"
+#include "agent/extension_launcher.hpp"
 #include "agent/confirmations.hpp"
 #include "agent/permissions.hpp"
 #include "agent/provider_catalog.hpp"
@@ -59,6 +60,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     agent_services_ = std::make_unique<AgentServices>(AgentServices{*sessions_, *providers_, *permissions_, *confirmations_, config_});
     turns_ = std::make_unique<TurnService>(*agent_services_, *agents_);
     agents_->set_provider_binder([this](const std::string& owner, const SessionInfo& session) { bind_provider(owner, session); });
+    agents_->set_extension_launcher(std::make_shared<ExtensionLauncher>(mcp::PluginTransports(*plugins_), config_, current_executable()));
 
     context_ = std::make_unique<AppContext>(AppContext{config_, settings_, *plugins_, router_, *sessions_, *kv_, *agents_,
                                                        *providers_, *agent_services_, *turns_, std::chrono::steady_clock::now()});
@@ -70,6 +72,8 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_session_event_routes(router_, *context_);
     register_provider_routes(router_, *context_);
     register_seed_routes(router_, *context_);
+    register_extension_routes(router_, *context_);
+    register_config_extension_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 
@@ -132,6 +136,7 @@ void Application::stop()
         spdlog::info("stopped");
     }
     if (features_) features_->stop_all();
+    if (agents_) agents_->stop_all(); // before the transport plugins go: their servers end here
 }
 
 } // namespace gaggle

@@ -26,6 +26,31 @@ typedef struct gaggle_frame_sink {
     void (GAGGLE_ABI *on_closed)(void* ctx, gaggle_status status, const char* reason);
 } gaggle_frame_sink;
 
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+/* One environment variable for the server (ABI 1.1). Borrowed views, valid for the open call. */
+typedef struct gaggle_env_var {
+    gaggle_str name;
+    gaggle_str value;
+} gaggle_env_var;
+
+/* What the host resolved for one connection (ABI 1.1). Host-owned, borrowed for the open call.
+ * Secrets named by the config's env_keys are resolved by the host and travel only in `env`, never
+ * inside config_json, so a plugin that logs its config leaks nothing. */
+typedef struct gaggle_transport_open_context {
+    uint32_t struct_size;
+    /* The session's working folder (absolute, NUL-terminated); a stdio server runs there. NULL
+     * when the connection belongs to no session. */
+    const char* working_dir;
+    /* The variables to add to the server's environment (the config's `envs`, then `env_keys`
+     * resolved from secrets), already checked by the host against dangerous names. May be NULL
+     * when env_count is 0. */
+    const gaggle_env_var* env;
+    size_t env_count;
+    /* The session id (NUL-terminated), for servers that want it (AGENT_SESSION_ID); may be NULL. */
+    const char* session_id;
+} gaggle_transport_open_context;
+#endif
+
 typedef struct gaggle_transport_v1 {
     uint32_t struct_size;
     /* NULL-terminated list of ExtensionConfig types served, e.g. {"stdio", NULL}. Static. */
@@ -41,6 +66,15 @@ typedef struct gaggle_transport_v1 {
                                      gaggle_error* err);
     /* [thread-safe] Close and free the connection; no sink call happens after it returns. */
     void (GAGGLE_ABI *close)(gaggle_transport_conn* conn);
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+    /* [thread-safe] (ABI 1.1) open() with the host-resolved context (borrowed). A host of 1.1
+     * calls this slot instead of open() when it lies inside struct_size and is non-NULL; NULL
+     * means "use open()". */
+    gaggle_status (GAGGLE_ABI *open_with_context)(gaggle_plugin* plugin, gaggle_str config_json,
+                                                  const gaggle_transport_open_context* context,
+                                                  const gaggle_frame_sink* inbound,
+                                                  gaggle_transport_conn** out_conn, gaggle_error* err);
+#endif
 } gaggle_transport_v1;
 
 #ifdef __cplusplus

@@ -578,11 +578,20 @@ private:
     gaggle_frame_sink s_;
 };
 
-// One open connection; the transport plugin subclasses it.
+// One open connection; the transport plugin subclasses it. Deleting it closes the connection.
 class Connection {
 public:
     virtual ~Connection() = default;
     virtual void send(std::string_view frame_json) = 0;
+};
+
+// What the host resolved for a connection: the session's working folder and the environment to
+// add (secrets included). Views valid only during open(); copy what you keep. A host or plugin
+// of ABI 1.0 passes an empty context.
+struct OpenContext {
+    std::string_view working_dir;
+    std::string_view session_id;
+    std::vector<std::pair<std::string_view, std::string_view>> env;
 };
 
 class Transport {
@@ -590,13 +599,24 @@ public:
     virtual ~Transport() = default;
     // ExtensionConfig types served; must stay valid until destroy (e.g. a static array).
     virtual const char* const* types() const noexcept = 0;
-    virtual Connection* open(std::string_view config_json, FrameSink inbound) = 0;
+    virtual Connection* open(std::string_view config_json, const OpenContext& context, FrameSink inbound) = 0;
 
-    static const gaggle_transport_v1* table(const char* const* types) noexcept
+    // This transport's own table (each plugin object has one, filled once, so concurrent
+    // get_interface calls never write shared memory).
+    const gaggle_transport_v1* table() noexcept
     {
-        static gaggle_transport_v1 t = {sizeof(gaggle_transport_v1), nullptr, &t_open, &t_send, &t_close};
-        t.types = types;
-        return &t;
+        std::call_once(table_filled_, [this] {
+            table_ = gaggle_transport_v1{};
+            table_.struct_size = sizeof(gaggle_transport_v1);
+            table_.types = types();
+            table_.open = &t_open;
+            table_.send = &t_send;
+            table_.close = &t_close;
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+            table_.open_with_context = &t_open_with_context;
+#endif
+        });
+        return &table_;
     }
 
 private:
@@ -605,14 +625,36 @@ private:
                                            gaggle_transport_conn** out, gaggle_error* err) noexcept
     {
         return guarded(err, [&] {
-            *out = reinterpret_cast<gaggle_transport_conn*>(self(p)->open(view(cfg), FrameSink(in)));
+            *out = reinterpret_cast<gaggle_transport_conn*>(self(p)->open(view(cfg), OpenContext{}, FrameSink(in)));
         });
     }
+#if GAGGLE_TARGET_ABI_MINOR >= 1
+    static gaggle_status GAGGLE_ABI t_open_with_context(gaggle_plugin* p, gaggle_str cfg,
+                                                        const gaggle_transport_open_context* c,
+                                                        const gaggle_frame_sink* in, gaggle_transport_conn** out,
+                                                        gaggle_error* err) noexcept
+    {
+        return guarded(err, [&] {
+            OpenContext context;
+            // Fields beyond the caller's struct_size are absent (an older host filled it).
+            if (c && c->struct_size >= offsetof(gaggle_transport_open_context, session_id)) {
+                context.working_dir = c->working_dir ? std::string_view(c->working_dir) : std::string_view();
+                for (size_t i = 0; i < c->env_count; ++i) context.env.emplace_back(view(c->env[i].name), view(c->env[i].value));
+            }
+            if (c && c->struct_size >= sizeof(gaggle_transport_open_context) && c->session_id)
+                context.session_id = c->session_id;
+            *out = reinterpret_cast<gaggle_transport_conn*>(self(p)->open(view(cfg), context, FrameSink(in)));
+        });
+    }
+#endif
     static gaggle_status GAGGLE_ABI t_send(gaggle_transport_conn* c, gaggle_str frame, gaggle_error* err) noexcept
     {
         return guarded(err, [&] { reinterpret_cast<Connection*>(c)->send(view(frame)); });
     }
     static void GAGGLE_ABI t_close(gaggle_transport_conn* c) noexcept { delete reinterpret_cast<Connection*>(c); }
+
+    std::once_flag table_filled_;
+    gaggle_transport_v1 table_{};
 };
 
 // ---- the entry point ---------------------------------------------------------------------------
@@ -658,7 +700,7 @@ struct Entry {
             if (std::strcmp(id, GAGGLE_FEATURE_V1) == 0) return Feature::table();
         if constexpr (is_transport)
             if (std::strcmp(id, GAGGLE_TRANSPORT_V1) == 0)
-                return Transport::table(dynamic_cast<Transport*>(Plugin::from(p))->types());
+                return dynamic_cast<Transport*>(Plugin::from(p))->table();
         return nullptr;
     }
 };

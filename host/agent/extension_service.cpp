@@ -1,0 +1,155 @@
+#include "agent/extension_service.hpp"
+
+#include "agent/session_extensions.hpp"
+#include "common/error.hpp"
+
+#include <Poco/Base64Decoder.h>
+
+#include <sstream>
+
+namespace gaggle {
+namespace {
+
+const char* level_name(PermissionLevel l)
+{
+    switch (l) {
+    case PermissionLevel::always_allow: return "always_allow";
+    case PermissionLevel::ask_before: return "ask_before";
+    case PermissionLevel::never_allow: return "never_allow";
+    }
+    return "ask_before";
+}
+
+std::string base64_decode(const std::string& b64)
+{
+    std::istringstream in(b64);
+    Poco::Base64Decoder decoder(in);
+    std::ostringstream out;
+    out << decoder.rdbuf();
+    return out.str();
+}
+
+// The session's list with `config` put in place of an entry of the same key (or appended).
+Json with_extension(Json list, const mcp::ExtensionSpec& spec)
+{
+    if (!list.is_array()) list = Json::array();
+    for (auto& e : list)
+        if (e.is_object() && mcp::extension_key(e.value("name", std::string())) == spec.key) {
+            e = spec.config;
+            return list;
+        }
+    list.push_back(spec.config);
+    return list;
+}
+
+} // namespace
+
+std::shared_ptr<Agent> ExtensionService::agent_of(const std::string& owner, const std::string& session_id, SessionInfo* info)
+{
+    SessionInfo session = store_.get_session(owner, session_id); // not_found for another owner's
+    if (info) *info = session;
+    return agents_.get_or_create(owner, session_id);
+}
+
+std::optional<std::string> ExtensionService::refusal(const mcp::ExtensionSpec& spec) const
+{
+    const ExtensionLauncher* launcher = agents_.extension_launcher();
+    return launcher ? launcher->refusal(spec) : std::nullopt;
+}
+
+void ExtensionService::add(const std::string& owner, const std::string& session_id, const mcp::ExtensionSpec& spec)
+{
+    SessionInfo session;
+    auto agent = agent_of(owner, session_id, &session);
+    const ExtensionLauncher* launcher = agents_.extension_launcher();
+    if (!launcher) throw Error(ErrorKind::unavailable, "no transport plugins are loaded");
+    const ExtensionLoadResult result = agent->add_extension(spec, *launcher, ExtensionSession{owner, session_id, session.working_dir});
+    if (!result.success) {
+        agent->remove_extension(spec.key); // a failed start is not kept half-added
+        throw Error(ErrorKind::bad_gateway, "Failed to add extension " + spec.name + ": " + result.error.value_or("unknown error"));
+    }
+    SessionPatch patch;
+    patch.extension_data_merge = Json{{enabled_extensions_key, {{"extensions", with_extension(session_extensions(session, config_), spec)}}}};
+    store_.update_session(owner, session_id, patch);
+}
+
+void ExtensionService::remove(const std::string& owner, const std::string& session_id, const std::string& name)
+{
+    const std::string key = mcp::extension_key(name);
+    SessionInfo session = store_.get_session(owner, session_id);
+    bool removed = false;
+    if (agents_.loaded(session_id)) removed = agents_.get_or_create(owner, session_id)->remove_extension(key);
+    Json list = session_extensions(session, config_);
+    Json kept = Json::array();
+    for (auto& e : list)
+        if (!(e.is_object() && mcp::extension_key(e.value("name", std::string())) == key)) kept.push_back(e);
+    if (kept.size() != list.size()) {
+        SessionPatch patch;
+        patch.extension_data_merge = Json{{enabled_extensions_key, {{"extensions", kept}}}};
+        store_.update_session(owner, session_id, patch);
+        removed = true;
+    }
+    if (!removed) throw not_found("Extension " + name + " is not part of session " + session_id);
+}
+
+Json ExtensionService::tools(const std::string& owner, const std::string& session_id, const std::optional<std::string>& extension_name)
+{
+    auto agent = agent_of(owner, session_id);
+    const std::string prefix = extension_name ? mcp::extension_key(*extension_name) + "__" : "";
+    Json out = Json::array();
+    for (const auto& t : agent->tools().provider_tools()) {
+        const std::string name = t["name"];
+        if (!prefix.empty() && name.rfind(prefix, 0) != 0) continue;
+        Json parameters = Json::array();
+        if (t["inputSchema"].is_object() && t["inputSchema"].contains("properties") && t["inputSchema"]["properties"].is_object())
+            for (auto& [p, schema] : t["inputSchema"]["properties"].items()) parameters.push_back(p);
+        const auto rule = permissions_.rule_for(name);
+        out.push_back(Json{{"name", name}, {"description", t["description"]}, {"parameters", parameters},
+                           {"permission", rule ? Json(level_name(*rule)) : Json(nullptr)}});
+    }
+    return out;
+}
+
+Json ExtensionService::call_tool(const std::string& owner, const std::string& session_id, const std::string& name, const Json& arguments)
+{
+    SessionInfo session;
+    auto agent = agent_of(owner, session_id, &session);
+    if (!agent->tools().find(name)) throw not_found("Tool " + name + " not found");
+    ToolContext context;
+    context.owner = owner;
+    context.session_id = session_id;
+    context.working_dir = session.working_dir;
+    context.tool_request_id = "call_tool";
+    context.store = &store_;
+    const Json r = agent->tools().call(context, name, arguments.is_null() ? Json::object() : arguments);
+    return Json{{"content", r.value("content", Json::array())},
+                {"structured_content", r.contains("structuredContent") ? r["structuredContent"] : Json(nullptr)},
+                {"is_error", r.value("isError", false)},
+                {"_meta", r.contains("_meta") ? r["_meta"] : Json(nullptr)}};
+}
+
+Json ExtensionService::read_resource(const std::string& owner, const std::string& session_id, const std::string& extension_name,
+                                     const std::string& uri)
+{
+    auto agent = agent_of(owner, session_id);
+    auto extension = agent->extension(mcp::extension_key(extension_name));
+    if (!extension) throw not_found("Extension " + extension_name + " is not loaded in session " + session_id);
+    Json result;
+    try {
+        result = extension->request("resources/read", Json{{"uri", uri}});
+    } catch (const mcp::McpError& e) {
+        if (e.kind() == mcp::McpError::Kind::rpc_error) throw not_found("Resource " + uri + ": " + e.what());
+        throw Error(ErrorKind::bad_gateway, std::string("Extension ") + extension_name + ": " + e.what());
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::bad_gateway, std::string("Extension ") + extension_name + ": " + e.what());
+    }
+    if (!result.contains("contents") || !result["contents"].is_array() || result["contents"].empty())
+        throw not_found("Resource " + uri + " has no contents");
+    const Json& c = result["contents"][0];
+    std::string text = c.contains("text") && c["text"].is_string() ? c["text"].get<std::string>() : "";
+    if (text.empty() && c.contains("blob") && c["blob"].is_string()) text = base64_decode(c["blob"]);
+    return Json{{"uri", c.value("uri", uri)}, {"mimeType", c.contains("mimeType") ? c["mimeType"] : Json(nullptr)}, {"text", text},
+                {"_meta", c.contains("_meta") ? c["_meta"] : Json(nullptr)}};
+}
+
+} // namespace gaggle

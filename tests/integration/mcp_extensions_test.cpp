@@ -1,0 +1,324 @@
+// MCP extensions end to end: the real binary, the stdio transport plugin, the real npm
+// server-everything (tests/peers, installed by scripts/setup) and the scripted provider.
+#include <doctest/doctest.h>
+
+#include "agent_harness.hpp"
+#include "mcp_process_probe.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <future>
+
+using namespace gaggle::test;
+using gaggle::Json;
+using nlohmann::json;
+
+namespace {
+
+std::string everything_script()
+{
+    const std::string path = std::string(GAGGLE_TEST_PEERS_DIR) + "/node_modules/@modelcontextprotocol/server-everything/dist/index.js";
+    REQUIRE_MESSAGE(std::filesystem::exists(path), "server-everything is missing: run scripts/setup (npm ci in tests/peers)");
+    return path;
+}
+
+Json everything_config(const std::string& name = "everything")
+{
+    return Json{{"type", "stdio"}, {"name", name}, {"description", "MCP reference server"}, {"cmd", "node"},
+                {"args", Json::array({everything_script(), "stdio"})}, {"timeout", 60}};
+}
+
+std::string start_with(AgentHarness& h, const Json& extensions)
+{
+    auto r = h.post("/agent/start", Json{{"working_dir", h.server().root().string()}, {"extension_overrides", extensions}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return Json::parse(r.body)["id"].get<std::string>();
+}
+
+Json resume(AgentHarness& h, const std::string& id)
+{
+    auto r = h.post("/agent/resume", Json{{"session_id", id}, {"load_model_and_extensions", true}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return Json::parse(r.body);
+}
+
+json tool_call_reply(const std::string& id, const std::string& name, const std::string& arguments)
+{
+    return {{"format", "openai"},
+            {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", name}, {"arguments", arguments}}}}})},
+            {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
+}
+
+json text_reply(const std::string& text)
+{
+    return {{"format", "openai"}, {"chunks", json::array({{{"text", text}}})}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
+}
+
+const Json* tool_response(const std::vector<Json>& events, const std::string& id)
+{
+    for (auto& e : events)
+        if (e["type"] == "Message")
+            for (auto& c : e["message"]["content"])
+                if (c["type"] == "toolResponse" && c["id"] == id) return &c;
+    return nullptr;
+}
+
+std::string result_text(const Json& tool_response_item)
+{
+    std::string out;
+    for (auto& c : tool_response_item["toolResult"]["value"]["content"])
+        if (c["type"] == "text") out += c["text"].get<std::string>();
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a stdio extension's tools are listed with its prefix and reported loaded")
+{
+    AgentHarness h(json::array());
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    Json resumed = resume(h, id);
+    REQUIRE(resumed["extension_results"].size() == 1);
+    CHECK(resumed["extension_results"][0]["name"] == "everything");
+    CHECK(resumed["extension_results"][0]["success"] == true);
+
+    auto r = h.server().get("/agent/tools?session_id=" + id + "&extension_name=everything");
+    REQUIRE(r.status == 200);
+    Json tools = Json::parse(r.body);
+    bool echo = false;
+    for (auto& t : tools) {
+        CHECK(t["name"].get<std::string>().rfind("everything__", 0) == 0);
+        if (t["name"] == "everything__echo") {
+            echo = true;
+            CHECK(t["parameters"] == Json::array({"message"}));
+        }
+    }
+    CHECK(echo);
+    // The session's list is the truth /sessions/{id}/extensions tells.
+    auto listed = Json::parse(h.server().get("/sessions/" + id + "/extensions").body);
+    REQUIRE(listed["extensions"].size() == 1);
+    CHECK(listed["extensions"][0]["name"] == "everything");
+}
+
+TEST_CASE("the model calls everything__echo: the result reaches the stream and the store")
+{
+    AgentHarness h(json::array({tool_call_reply("call_echo", "everything__echo", "{\"message\":\"hello mcp\"}"), text_reply("Done.")}));
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    auto events = h.reply_all(id, "echo something");
+    const Json* response = tool_response(events, "call_echo");
+    REQUIRE(response != nullptr);
+    CHECK(result_text(*response) == "Echo: hello mcp");
+    CHECK(streamed_text(events).find("Done.") != std::string::npos);
+
+    // The model saw the tool, prefixed, in the real OpenAI request.
+    auto req = h.provider().requests().at(0).json();
+    bool offered = false;
+    for (auto& t : req["tools"])
+        if (t["function"]["name"] == "everything__echo") offered = true;
+    CHECK(offered);
+
+    auto s = h.session(id);
+    bool stored = false;
+    for (auto& m : s["conversation"])
+        for (auto& c : m["content"])
+            if (c["type"] == "toolResponse" && c["id"] == "call_echo") stored = result_text(c) == "Echo: hello mcp";
+    CHECK(stored);
+}
+
+TEST_CASE("progress notifications of a long-running tool reach the stream with the tool request id")
+{
+    AgentHarness h(json::array({tool_call_reply("call_long", "everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"),
+                                text_reply("ok")}));
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    auto events = h.reply_all(id, "run the long thing");
+    auto notes = of_type(events, "Notification");
+    int progress = 0;
+    for (auto& n : notes) {
+        CHECK(n["request_id"] == "call_long");
+        if (n["message"]["method"] == "notifications/progress") ++progress;
+    }
+    CHECK(progress == 3);
+    const Json* response = tool_response(events, "call_long");
+    REQUIRE(response != nullptr);
+    CHECK(result_text(*response).find("Long running operation completed") != std::string::npos);
+}
+
+TEST_CASE("resources, roots and direct tool calls through the agent routes")
+{
+    AgentHarness h(json::array());
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    REQUIRE(resume(h, id)["extension_results"][0]["success"] == true);
+
+    auto r = h.post("/agent/read_resource", Json{{"session_id", id}, {"extension_name", "everything"},
+                                                 {"uri", "demo://resource/static/document/architecture.md"}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    Json resource = Json::parse(r.body);
+    CHECK(resource["uri"] == "demo://resource/static/document/architecture.md");
+    CHECK(resource["text"].get<std::string>().size() > 20);
+
+    r = h.post("/agent/read_resource", Json{{"session_id", id}, {"extension_name", "nope"}, {"uri", "demo://x"}});
+    CHECK(r.status == 404);
+
+    // roots/list is answered with the session's working folder.
+    r = h.post("/agent/call_tool", Json{{"session_id", id}, {"name", "everything__get-roots-list"}, {"arguments", Json::object()}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    Json called = Json::parse(r.body);
+    CHECK(called["is_error"] == false);
+    CHECK(called["content"].dump().find(h.server().root().string()) != std::string::npos);
+
+    r = h.post("/agent/call_tool", Json{{"session_id", id}, {"name", "everything__get-sum"}, {"arguments", {{"a", 2}, {"b", 40}}}});
+    REQUIRE(r.status == 200);
+    CHECK(Json::parse(r.body)["content"].dump().find("42") != std::string::npos);
+
+    r = h.post("/agent/call_tool", Json{{"session_id", id}, {"name", "everything__no_such_tool"}, {"arguments", Json::object()}});
+    CHECK(r.status == 404);
+}
+
+TEST_CASE("a server killed mid-call answers a clear error and is started again on the next use")
+{
+    AgentHarness h(json::array());
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    REQUIRE(resume(h, id)["extension_results"][0]["success"] == true);
+    const auto before = session_processes(id);
+    REQUIRE(!before.empty());
+
+    auto slow = std::async(std::launch::async, [&] {
+        return h.post("/agent/call_tool", Json{{"session_id", id}, {"name", "everything__trigger-long-running-operation"},
+                                               {"arguments", {{"duration", 30}, {"steps", 30}}}});
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // let the call reach the server
+    for (pid_t p : before) ::kill(p, SIGKILL);
+    auto r = slow.get();
+    REQUIRE(r.status == 200);
+    Json answer = Json::parse(r.body);
+    CHECK(answer["is_error"] == true);
+    CHECK(answer["content"][0]["text"].get<std::string>().find("stopped during the call") != std::string::npos);
+
+    r = h.post("/agent/call_tool", Json{{"session_id", id}, {"name", "everything__echo"}, {"arguments", {{"message", "again"}}}});
+    REQUIRE(r.status == 200);
+    CHECK(Json::parse(r.body)["content"][0]["text"] == "Echo: again");
+}
+
+TEST_CASE("extensions that cannot start say why: stderr of a failing server, a missing command")
+{
+    AgentHarness h(json::array());
+    const std::string id = start_with(h, Json::array());
+    Json failing = {{"type", "stdio"}, {"name", "broken"}, {"description", ""}, {"cmd", "sh"},
+                    {"args", Json::array({"-c", "echo 'boom: config missing' >&2; exit 3"})}};
+    auto r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", failing}});
+    CHECK(r.status == 502);
+    CHECK(r.body.find("boom: config missing") != std::string::npos);
+    CHECK(r.body.find("status 3") != std::string::npos);
+
+    Json missing = {{"type", "stdio"}, {"name", "missing"}, {"description", ""}, {"cmd", "no-such-mcp-command-xyz"}, {"args", Json::array()}};
+    r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", missing}});
+    CHECK(r.status == 502);
+    CHECK(r.body.find("command not found: no-such-mcp-command-xyz") != std::string::npos);
+
+    // At resume the same failures are results, and they do not hold up the others.
+    const std::string id2 = start_with(h, Json::array({failing, everything_config(), missing}));
+    Json results = resume(h, id2)["extension_results"];
+    REQUIRE(results.size() == 3);
+    CHECK(results[0]["success"] == false);
+    CHECK(results[0]["error"].get<std::string>().find("boom: config missing") != std::string::npos);
+    CHECK(results[1]["success"] == true);
+    CHECK(results[2]["success"] == false);
+}
+
+TEST_CASE("malformed configs, dangerous env names and the allowlist are refused with a message")
+{
+    TempDir dir;
+    const std::string allowlist = (dir.path() / "allowlist.yaml").string();
+    std::ofstream(allowlist) << "extensions:\n  - id: everything\n    command: node " << everything_script() << " stdio\n";
+    AgentHarness h(json::array(), {{"GOOSE_ALLOWLIST", allowlist}});
+    const std::string id = start_with(h, Json::array());
+
+    auto r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", {{"type", "stdio"}, {"name", "x"}}}});
+    CHECK(r.status == 422);
+    CHECK(r.body.find("config.cmd") != std::string::npos);
+    r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", {{"type", "telepathy"}, {"name", "x"}}}});
+    CHECK(r.status == 422);
+    CHECK(r.body.find("config.type") != std::string::npos);
+
+    Json evil = everything_config("evil");
+    evil["envs"] = {{"LD_PRELOAD", "/tmp/evil.so"}};
+    r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", evil}});
+    CHECK(r.status == 400);
+    CHECK(r.body.find("LD_PRELOAD") != std::string::npos);
+    evil["envs"] = {{"NODE_OPTIONS", "--require /tmp/x.js"}};
+    CHECK(h.post("/agent/add_extension", Json{{"session_id", id}, {"config", evil}}).status == 400);
+
+    Json other = {{"type", "stdio"}, {"name", "shell"}, {"description", ""}, {"cmd", "sh"}, {"args", Json::array({"-c", "true"})}};
+    r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", other}});
+    CHECK(r.status == 403);
+    CHECK(r.body.find("allowlist") != std::string::npos);
+    // No argument injection past the listed command.
+    Json injected = everything_config("injected");
+    injected["args"].push_back("--evil");
+    CHECK(h.post("/agent/add_extension", Json{{"session_id", id}, {"config", injected}}).status == 403);
+    CHECK(h.post("/config/extensions", Json{{"name", "shell"}, {"enabled", true}, {"config", other}}).status == 403);
+
+    r = h.post("/agent/add_extension", Json{{"session_id", id}, {"config", everything_config()}});
+    CHECK_MESSAGE(r.status == 200, r.body);
+    r = h.post("/agent/remove_extension", Json{{"session_id", id}, {"name", "everything"}});
+    CHECK(r.status == 200);
+    CHECK(eventually([&] { return session_processes(id).empty(); }));
+    CHECK(h.post("/agent/remove_extension", Json{{"session_id", id}, {"name", "everything"}}).status == 404);
+}
+
+TEST_CASE("config extensions are edited in config.yaml without losing other keys")
+{
+    AgentHarness h(json::array());
+    const auto file = h.server().root() / "config" / "config.yaml";
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << "GOOSE_TEMPERATURE: 0.5\nmy_key: kept\n";
+    auto r = h.post("/config/extensions", Json{{"name", "Everything"}, {"enabled", true}, {"config", everything_config("Everything")}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    Json listed = Json::parse(h.server().get("/config/extensions").body);
+    REQUIRE(listed["extensions"].size() == 1);
+    CHECK(listed["extensions"][0]["name"] == "Everything");
+    CHECK(listed["extensions"][0]["enabled"] == true);
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("my_key: kept") != std::string::npos);
+    CHECK(text.find("everything:") != std::string::npos);
+
+    // A session started now gets the enabled configured extension.
+    const std::string id = h.start_session();
+    Json results = resume(h, id)["extension_results"];
+    REQUIRE(results.size() == 1);
+    CHECK(results[0]["success"] == true);
+
+    CHECK(h.post("/config/extensions", Json{{"name", "bad"}, {"enabled", true}, {"config", {{"type", "stdio"}}}}).status == 422);
+    CHECK(h.server().request("DELETE", "/config/extensions/everything").status == 200);
+    CHECK(h.server().request("DELETE", "/config/extensions/everything").status == 404);
+    CHECK(Json::parse(h.server().get("/config/extensions").body)["extensions"].empty());
+}
+
+TEST_CASE("no server outlives its agent or its host: stop, SIGTERM, SIGKILL")
+{
+    AgentHarness h(json::array());
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(start_with(h, Json::array({everything_config()})));
+        REQUIRE(resume(h, ids.back())["extension_results"][0]["success"] == true);
+    }
+    REQUIRE(!session_processes(ids[0]).empty());
+    // Each server leads a process group of its own, away from the host's.
+    const pid_t server_pgid = ::getpgid(session_processes(ids[0]).front());
+    CHECK(server_pgid != ::getpgid(h.server().pid()));
+
+    REQUIRE(h.post("/agent/stop", Json{{"session_id", ids[0]}}).status == 200);
+    CHECK(eventually([&] { return session_processes(ids[0]).empty(); }));
+    CHECK(::kill(-server_pgid, 0) != 0); // the whole group is gone
+
+    SUBCASE("SIGTERM")
+    {
+        h.server().stop(SIGTERM);
+    }
+    SUBCASE("SIGKILL")
+    {
+        h.server().stop(SIGKILL);
+    }
+    for (auto& id : ids) CHECK(eventually([&] { return session_processes(id).empty(); }));
+}
