@@ -5,6 +5,7 @@
 #include "dictation_error.hpp"
 #include "local_models.hpp"
 #include "local_recognizer.hpp"
+#include "model_downloads.hpp"
 #include "model_folder.hpp"
 #include "remote_backends.hpp"
 #include "transcribe_request.hpp"
@@ -48,6 +49,14 @@ Settings read_settings(const Json& config)
     return s;
 }
 
+// Model downloads come from the plugin config's model_base_url, else DICTATION_MODEL_BASE_URL;
+// with neither, downloads are refused (nothing goes to the network unless asked).
+std::string model_base_url(const sdk::Host& host, const Settings& settings)
+{
+    if (!settings.model_base_url.empty()) return settings.model_base_url;
+    return host.config("DICTATION_MODEL_BASE_URL").value_or("");
+}
+
 sdk::Response error_response(int status, const std::string& message)
 {
     return sdk::Response::json(Json{{"message", message}}.dump(), status);
@@ -57,13 +66,20 @@ class DictationPlugin : public sdk::Plugin, public sdk::Feature {
 public:
     DictationPlugin(sdk::Host host, std::string_view config_json)
         : Plugin(host), config_(parse_config(config_json)), settings_(read_settings(config_)),
-          models_(model_folder(host, config_), system_model_folder), recognizer_(settings_.decoders)
+          models_(model_folder(host, config_), system_model_folder), recognizer_(settings_.decoders),
+          downloads_(host, models_, model_base_url(host, settings_))
     {
     }
 
     std::vector<sdk::Route> routes() override
     {
-        return {{"POST", "/dictation/transcribe"}, {"GET", "/dictation/config"}, {"GET", "/dictation/models"}};
+        return {{"POST", "/dictation/transcribe"},
+                {"GET", "/dictation/config"},
+                {"GET", "/dictation/models"},
+                {"POST", "/dictation/models/{model_id}/download"},
+                {"GET", "/dictation/models/{model_id}/download"},
+                {"DELETE", "/dictation/models/{model_id}/download"},
+                {"DELETE", "/dictation/models/{model_id}"}};
     }
 
     sdk::Response handle(size_t route, const sdk::Request& request) override
@@ -72,7 +88,18 @@ public:
             switch (route) {
             case 0: return sdk::Response::json(Json{{"text", transcribe(request.body)}}.dump());
             case 1: return sdk::Response::json(config_status().dump());
-            case 2: return sdk::Response::json(models_.listing(settings_.model_base_url).dump());
+            case 2: return sdk::Response::json(models_.listing(model_base_url(host(), settings_)).dump());
+            case 3: downloads_.start(model_id(request)); return sdk::Response{202, {}, {}};
+            case 4: {
+                auto progress = downloads_.progress(model_id(request));
+                return progress ? sdk::Response::json(progress->dump()) : error_response(404, "Download not found");
+            }
+            case 5:
+                return downloads_.cancel(model_id(request)) ? sdk::Response{200, {}, {}}
+                                                            : error_response(404, "Download not found");
+            case 6:
+                return downloads_.remove(model_id(request)) ? sdk::Response{200, {}, {}}
+                                                            : error_response(404, "Model not downloaded");
             default: return error_response(404, "no such dictation route");
             }
         } catch (const DictationError& e) {
@@ -87,6 +114,8 @@ private:
         Json j = Json::parse(text, nullptr, false);
         return j.is_object() ? j : Json::object();
     }
+
+    static std::string model_id(const sdk::Request& request) { return std::string(request.param("model_id")); }
 
     std::string local_model_id() const
     {
@@ -143,6 +172,7 @@ private:
     Settings settings_;
     LocalModels models_;
     LocalRecognizer recognizer_;
+    ModelDownloads downloads_; // after models_, which it reads
 };
 
 } // namespace
