@@ -148,7 +148,9 @@ void FeatureHost::start_all(Router& router)
             const auto& [method, path] = routes[i];
             try {
                 RouteOptions options;
-                options.max_body = 25 * 1024 * 1024;
+                // Room for the largest body a feature takes: /dictation/transcribe's 50 MiB of audio
+                // as base64 (4/3 larger) inside JSON. The feature checks its own limits within this.
+                options.max_body = 72 * 1024 * 1024;
                 router.add(method, path, bridge(plugin, table, i), options);
                 spdlog::debug("feature plugin {} serves {} {}", plugin->id(), method, path);
             } catch (const Error& e) {
