@@ -178,7 +178,7 @@ ShellOutcome run_shell(const ShellRequest& request, const ShellHooks& hooks)
     bool eof = false;
     for (;;) {
         pollfd p{eof ? -1 : pipe.fds[0], POLLIN, 0}; // a negative fd is skipped: poll just waits
-        const int ready = ::poll(&p, 1, 50);
+        const int ready = ::poll(&p, 1, eof ? 5 : 50); // after EOF only the exit is awaited: look often
         if (ready > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
             ssize_t n = ::read(pipe.fds[0], buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
