@@ -2,6 +2,7 @@
 // `goosed agent`, and the install puts a goosed name beside this binary); `gaggle plugins ...`
 // shows what plugins are found and why any is refused.
 #include "app/application.hpp"
+#include "builtin_servers.hpp"
 #include "config/plugin_settings.hpp"
 #include "plugin/plugin_registry.hpp"
 
@@ -24,6 +25,7 @@ usage:
   gaggle plugins inspect FILE                             check one plugin library: loads it
                                                           (dlopen runs its static constructors) and
                                                           reads its entry, but never calls create()
+  gaggle mcp developer|memory                             serve a builtin MCP server over stdio
   gaggle --version
 
 environment: GOOSE_HOST, GOOSE_PORT, GOOSE_SERVER__SECRET_KEY (or GOOSE_API_HOST, GOOSE_API_PORT,
@@ -128,6 +130,19 @@ int agent(const gaggle::CommandLineOverrides& flags)
     return 0;
 }
 
+// `gaggle mcp NAME`: stdout carries JSON-RPC only, so every message for a person goes to stderr.
+int mcp_server(const std::vector<std::string>& words)
+{
+    const auto names = gaggle::extensions::builtin_server_names();
+    if (words.size() == 2)
+        if (auto rc = gaggle::extensions::serve_builtin(words[1])) return *rc;
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    if (words.size() != 2) std::fprintf(stderr, "gaggle: mcp needs one server name (%s)\n", list.c_str());
+    else std::fprintf(stderr, "gaggle: no builtin MCP server named '%s' (there are: %s)\n", words[1].c_str(), list.c_str());
+    return 2;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -153,6 +168,7 @@ int main(int argc, char** argv)
         if (w[0] == "agent" && w.size() == 1) return agent(args.flags);
         if (w[0] == "plugins" && w.size() == 2 && w[1] == "list") return plugins_list(args.flags);
         if (w[0] == "plugins" && w.size() == 3 && w[1] == "inspect") return plugins_inspect(w[2]);
+        if (w[0] == "mcp") return mcp_server(w);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gaggle: %s\n", e.what());
         return 1;
