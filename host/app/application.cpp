@@ -69,6 +69,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_session_event_routes(router_, *context_);
     register_provider_routes(router_, *context_);
     register_seed_routes(router_, *context_);
+    register_recipe_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 
