@@ -7,6 +7,7 @@
 #include "agent/system_prompt.hpp"
 #include "agent/tool_dispatch.hpp"
 #include "common/error.hpp"
+#include "recipe/recipe_prompt.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -58,7 +59,8 @@ std::vector<std::string> extension_names(const ToolSet& tools)
 // The loop proper; returns when the model stops, a limit is hit, an error ends it or it is cancelled.
 void loop(TurnContext& ctx)
 {
-    const std::string system = build_system_prompt(ctx.services.config, ctx.session.working_dir, extension_names(ctx.tools));
+    const std::string system = build_system_prompt(ctx.services.config, ctx.session.working_dir, extension_names(ctx.tools)) +
+                               recipe_system_prompt(ctx.session, ctx.services.config);
     const std::int64_t limit = max_turns(ctx.services);
     bool compacted_for_overflow = false;
     for (std::int64_t turn = 1;; ++turn) {

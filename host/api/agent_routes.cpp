@@ -4,6 +4,8 @@
 #include "api/routes.hpp"
 #include "common/error.hpp"
 #include "recipe/deeplink.hpp"
+#include "recipe/recipe_document.hpp"
+#include "recipe/recipe_service.hpp"
 #include "store/session_json.hpp"
 
 namespace gaggle {
@@ -24,11 +26,11 @@ void register_agent_routes(Router& router, AppContext& app)
             start.extension_overrides = fields::optional_array(body, "extension_overrides");
             // Precedence as upstream: deeplink > recipe_id > recipe.
             if (auto link = fields::optional_string(body, "recipe_deeplink")) {
-                start.recipe = decode_recipe_deeplink(*link);
+                start.recipe = validate_recipe(decode_recipe_deeplink(*link));
             } else if (auto id = fields::optional_string(body, "recipe_id")) {
-                throw invalid_argument("recipe_id '" + *id + "' cannot be resolved: the recipe library is not available in this build yet");
-            } else {
-                start.recipe = fields::optional_object(body, "recipe");
+                start.recipe = RecipeService(app.config, app.kv).by_id(*id).recipe;
+            } else if (auto recipe = fields::optional_object(body, "recipe")) {
+                start.recipe = validate_recipe(*recipe);
             }
             res.json(session_to_json(app.agents.start(req.user_id(), start)));
         },

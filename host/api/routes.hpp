@@ -16,5 +16,6 @@ void register_provider_routes(Router& router, AppContext& app);
 void register_seed_routes(Router& router, AppContext& app);
 void register_extension_routes(Router& router, AppContext& app);
 void register_config_extension_routes(Router& router, AppContext& app);
+void register_recipe_routes(Router& router, AppContext& app);
 
 } // namespace gaggle

@@ -5,6 +5,7 @@
 #include "api/fields.hpp"
 #include "api/routes.hpp"
 #include "common/error.hpp"
+#include "recipe/recipe_library.hpp"
 #include "recipe/render.hpp"
 #include "store/session_json.hpp"
 #include "store/timestamps.hpp"
@@ -153,7 +154,8 @@ void update_recipe_values(AppContext& app, Request& req, Response& res)
     const std::string& id = req.param("session_id");
     const SessionInfo session = app.sessions.get_session(req.user_id(), id);
     if (!session.recipe || session.recipe->is_null()) throw not_found("Session has no recipe");
-    Json rendered = render_recipe(*session.recipe, values); // 400 on missing parameters, before any write
+    // 400 on missing parameters, before any write; recipe_dir is the library, as upstream.
+    Json rendered = render_recipe(*session.recipe, values, recipe_directories(app.config, {}).global);
     SessionPatch patch;
     patch.user_recipe_values = std::optional<Json>(*values_json);
     app.sessions.update_session(req.user_id(), id, patch);

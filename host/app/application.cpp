@@ -74,6 +74,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_seed_routes(router_, *context_);
     register_extension_routes(router_, *context_);
     register_config_extension_routes(router_, *context_);
+    register_recipe_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 

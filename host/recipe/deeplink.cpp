@@ -2,7 +2,10 @@
 
 #include "common/error.hpp"
 
+#include "recipe/recipe_document.hpp"
+
 #include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
@@ -33,8 +36,15 @@ Json decode_recipe_deeplink(const std::string& link)
     if (const auto at = link.find("config="); at != std::string::npos) {
         encoded = link.substr(at + 7);
         if (const auto amp = encoded.find('&'); amp != std::string::npos) encoded.resize(amp);
+    }
+    // Legacy links hold standard base64 that was then URL-encoded (%2B, %2F, %3D).
+    if (encoded.find('%') != std::string::npos) {
         std::string decoded;
-        Poco::URI::decode(encoded, decoded);
+        try {
+            Poco::URI::decode(encoded, decoded);
+        } catch (const Poco::Exception&) {
+            throw invalid_argument("recipe_deeplink is not valid base64");
+        }
         encoded = decoded;
     }
     Json recipe;
@@ -48,6 +58,18 @@ Json decode_recipe_deeplink(const std::string& link)
     if (!recipe.is_object() || !recipe.contains("title") || !recipe["title"].is_string())
         throw invalid_argument("recipe_deeplink does not hold a recipe with a title");
     return recipe;
+}
+
+std::string encode_recipe_deeplink(const Json& recipe)
+{
+    std::ostringstream out;
+    {
+        Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+        encoder.rdbuf()->setLineLength(0);
+        encoder << recipe_in_field_order(recipe).dump();
+        encoder.close();
+    }
+    return out.str();
 }
 
 } // namespace gaggle

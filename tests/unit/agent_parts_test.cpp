@@ -1,13 +1,11 @@
 // The agent's building blocks on their own: event bus replay, permissions, confirmations,
-// session naming, recipe rendering and deeplinks.
+// session naming.
 #include "agent/confirmations.hpp"
 #include "agent/event_bus.hpp"
 #include "agent/permissions.hpp"
 #include "agent/session_namer.hpp"
 #include "api/openapi_document.hpp"
 #include "common/error.hpp"
-#include "recipe/deeplink.hpp"
-#include "recipe/render.hpp"
 
 #include <doctest/doctest.h>
 
@@ -126,24 +124,6 @@ TEST_CASE("session names come from the first user text")
     CHECK(session_name_from_text("") == "");
     const std::string accents(70, 'x');
     CHECK(session_name_from_text(accents + "é").size() <= 63);
-}
-
-TEST_CASE("recipes: parameter rendering and deeplinks")
-{
-    Json recipe{{"title", "T"}, {"instructions", "Go to {{ city }} for {{days}} days, {{ unknown }}"},
-                {"activities", Json::array({"see {{city}}", 3})},
-                {"parameters", Json::array({Json{{"key", "city"}, {"requirement", "required"}},
-                                            Json{{"key", "days"}, {"requirement", "optional"}, {"default", "2"}}})}};
-    auto out = render_recipe(recipe, {{"city", "Oslo"}});
-    CHECK(out["instructions"] == "Go to Oslo for 2 days, {{ unknown }}");
-    CHECK(out["activities"][0] == "see Oslo");
-    CHECK_THROWS_WITH_AS(render_recipe(recipe, {}), "Missing required parameters: city", Error);
-
-    // {"title":"Deep","prompt":"hi"} in URL-safe base64 without padding, and standard with padding.
-    CHECK(decode_recipe_deeplink("goose://recipe?config=eyJ0aXRsZSI6IkRlZXAiLCJwcm9tcHQiOiJoaSJ9")["title"] == "Deep");
-    CHECK(decode_recipe_deeplink("eyJ0aXRsZSI6IkRlZXAiLCJwcm9tcHQiOiJoaSJ9")["prompt"] == "hi");
-    CHECK_THROWS_AS(decode_recipe_deeplink("goose://recipe?config=W10"), Error); // [] is no recipe
-    CHECK_THROWS_AS(decode_recipe_deeplink("%%%"), Error);
 }
 
 TEST_CASE("OpenAPI templates compare by shape")
