@@ -69,6 +69,25 @@ class Input {
 public:
     explicit Input(std::string_view bytes) : reader_{bytes}
     {
+        try {
+            open();
+        } catch (...) {
+            release(); // a throwing constructor gets no destructor call
+            throw;
+        }
+    }
+    ~Input() { release(); }
+    Input(const Input&) = delete;
+    Input& operator=(const Input&) = delete;
+
+    AVFormatContext* format() const { return format_; }
+    AVStream* stream() const { return format_->streams[stream_]; }
+    int stream_index() const { return stream_; }
+    const AVCodec* codec() const { return codec_; }
+
+private:
+    void open()
+    {
         constexpr int buffer_size = 64 * 1024;
         auto* buffer = static_cast<uint8_t*>(av_malloc(buffer_size));
         if (!buffer) throw DictationError(500, "out of memory");
@@ -88,21 +107,13 @@ public:
         stream_ = av_find_best_stream(format_, AVMEDIA_TYPE_AUDIO, -1, -1, &codec_, 0);
         if (stream_ < 0 || !codec_) undecodable("no audio stream FFmpeg can decode");
     }
-    ~Input()
+    void release() noexcept
     {
-        avformat_close_input(&format_); // frees format_ but not the custom AVIOContext
+        avformat_close_input(&format_); // frees format_ (also after a failed open) but not the custom AVIOContext
         if (avio_) av_freep(&avio_->buffer);
         avio_context_free(&avio_);
     }
-    Input(const Input&) = delete;
-    Input& operator=(const Input&) = delete;
 
-    AVFormatContext* format() const { return format_; }
-    AVStream* stream() const { return format_->streams[stream_]; }
-    int stream_index() const { return stream_; }
-    const AVCodec* codec() const { return codec_; }
-
-private:
     MemoryReader reader_;
     AVIOContext* avio_ = nullptr;
     AVFormatContext* format_ = nullptr;
@@ -128,7 +139,11 @@ struct SwrFree {
 class Resampler {
 public:
     explicit Resampler(std::vector<int16_t>& out) : out_(out) {}
-    ~Resampler() { av_channel_layout_uninit(&in_layout_); }
+    ~Resampler()
+    {
+        av_channel_layout_uninit(&in_layout_);
+        av_channel_layout_uninit(&frame_layout_);
+    }
     Resampler(const Resampler&) = delete;
     Resampler& operator=(const Resampler&) = delete;
 
@@ -146,12 +161,14 @@ private:
     bool needs_setup(const AVFrame* f) const
     {
         return !swr_ || f->sample_rate != in_rate_ || f->format != in_format_ ||
-               av_channel_layout_compare(&f->ch_layout, &in_layout_) != 0;
+               av_channel_layout_compare(&f->ch_layout, &frame_layout_) != 0;
     }
     void setup(const AVFrame* f)
     {
         flush();
         av_channel_layout_uninit(&in_layout_);
+        av_channel_layout_uninit(&frame_layout_);
+        if (av_channel_layout_copy(&frame_layout_, &f->ch_layout) < 0) undecodable("unsupported channel layout");
         if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || f->ch_layout.nb_channels == 0)
             av_channel_layout_default(&in_layout_, std::max(1, f->ch_layout.nb_channels));
         else if (av_channel_layout_copy(&in_layout_, &f->ch_layout) < 0)
@@ -179,7 +196,8 @@ private:
 
     std::vector<int16_t>& out_;
     std::unique_ptr<SwrContext, SwrFree> swr_;
-    AVChannelLayout in_layout_{};
+    AVChannelLayout in_layout_{};    // what the resampler is told (an unspecified layout made concrete)
+    AVChannelLayout frame_layout_{}; // what the frames said, to notice a change
     int in_rate_ = 0;
     int in_format_ = -1;
 };

@@ -53,7 +53,7 @@ nlohmann::json LocalModels::listing(const std::string& base_url) const
     for (auto& m : catalogue_) {
         out.push_back({{"id", m.id},
                        {"size_mb", m.size_mb},
-                       {"url", base_url.empty() ? std::string() : base_url + "/" + m.id},
+                       {"url", base_url.empty() ? std::string() : base_url + "/" + m.id + "/manifest.json"},
                        {"description", m.description},
                        {"downloaded", locate(m.id).has_value()},
                        {"recommended", m.recommended}});
