@@ -222,7 +222,7 @@ TEST_CASE("gaggle mcp developer: cancelling a shell call kills the command and e
     McpChild s("developer", dir.path());
     s.initialize();
     s.rpc.send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
-                {"params", {{"name", "shell"}, {"arguments", {{"command", "echo group=$$; sleep 100 & sleep 100 & wait"}}}, {"_meta", {{"progressToken", "p1"}}}}}});
+                {"params", {{"name", "shell"}, {"arguments", {{"command", "sleep 100 & sleep 100 & echo group=$$; wait"}}}, {"_meta", {{"progressToken", "p1"}}}}}});
     pid_t group = -1;
     bool progress = false;
     while (group < 0 || !progress) {
