@@ -129,18 +129,24 @@ void wait_until_group_gone(pid_t pgid)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
+// Runs `cmd` with sh; returns its exit code and standard output.
+std::pair<int, std::string> run_shell_command(const std::string& cmd)
+{
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::array<char, 4096> buf{};
+    std::string out;
+    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 } // namespace
 
 TEST_CASE("gaggle mcp: an unknown server name is a clear error and exit 2")
 {
-    const std::string cmd = std::string(GAGGLE_BINARY) + " mcp nosuch 2>&1 </dev/null";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::array<char, 512> buf{};
-    std::string out;
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    CHECK(WEXITSTATUS(status) == 2);
+    const auto [status, out] = run_shell_command(std::string(GAGGLE_BINARY) + " mcp nosuch 2>&1 </dev/null");
+    CHECK(status == 2);
     CHECK(out.find("no builtin MCP server named 'nosuch'") != std::string::npos);
     CHECK(out.find("developer") != std::string::npos);
 }
@@ -329,14 +335,9 @@ json inspect(const fs::path& work, const std::string& server, const std::vector<
     std::string cmd = "cd " + quote(work.string()) + " && node " + quote(cli.string()) + " " + quote(GAGGLE_BINARY) + " mcp " + server;
     for (const auto& a : args) cmd += " " + quote(a);
     cmd += " 2>/dev/null";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::array<char, 4096> buf{};
-    std::string out;
-    while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    const int status = ::pclose(p);
+    const auto [status, out] = run_shell_command(cmd);
     INFO("inspector-cli output: " << out);
-    REQUIRE(WEXITSTATUS(status) == 0);
+    REQUIRE(status == 0);
     return json::parse(out);
 }
 
