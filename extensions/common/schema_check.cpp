@@ -1,5 +1,7 @@
 #include "common/schema_check.hpp"
 
+#include <cmath>
+
 namespace gaggle::mcp {
 namespace {
 
@@ -8,7 +10,13 @@ using nlohmann::json;
 bool has_type(const json& value, const std::string& type)
 {
     if (type == "string") return value.is_string();
-    if (type == "integer") return value.is_number_integer() || (value.is_number_float() && value.get<double>() == static_cast<double>(static_cast<long long>(value.get<double>())));
+    if (type == "integer") {
+        if (value.is_number_integer()) return true;
+        if (!value.is_number_float()) return false;
+        // 3.0 is an integer; the range check comes first so the cast below is defined.
+        const double d = value.get<double>();
+        return std::fabs(d) < 9.0e18 && d == std::trunc(d);
+    }
     if (type == "number") return value.is_number();
     if (type == "boolean") return value.is_boolean();
     if (type == "array") return value.is_array();

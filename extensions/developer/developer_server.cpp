@@ -5,6 +5,7 @@
 #include "developer/text_editor.hpp"
 #include "developer/tree_walk.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace gaggle::developer {
@@ -16,6 +17,7 @@ using nlohmann::json;
 namespace {
 
 constexpr int default_timeout_secs = 300;           // goose's default extension timeout
+constexpr long long max_timeout_secs = 7 * 24 * 3600;
 constexpr std::size_t streamed_log_limit = 256 * 1024; // output streamed as log notifications, per call
 
 std::string human_bytes(std::size_t n)
@@ -30,7 +32,8 @@ ToolResult shell(CallContext& ctx)
     ShellRequest req;
     req.command = ctx.arguments()["command"].get<std::string>();
     req.working_dir = ctx.working_dir();
-    req.timeout = std::chrono::seconds(ctx.arguments().value("timeout_secs", default_timeout_secs));
+    // Clamped so that a huge value cannot overflow the clock arithmetic.
+    req.timeout = std::chrono::seconds(std::min<long long>(ctx.arguments().value("timeout_secs", static_cast<long long>(default_timeout_secs)), max_timeout_secs));
     std::size_t streamed = 0;
     ShellHooks hooks;
     hooks.cancelled = [&] { return ctx.cancelled(); };

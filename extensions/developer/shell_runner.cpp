@@ -176,9 +176,12 @@ ShellOutcome run_shell(const ShellRequest& request, const ShellHooks& hooks)
     int status = 0;
     char buf[65536];
     bool eof = false;
+    int eof_polls = 0;
     for (;;) {
         pollfd p{eof ? -1 : pipe.fds[0], POLLIN, 0}; // a negative fd is skipped: poll just waits
-        const int ready = ::poll(&p, 1, eof ? 5 : 50); // after EOF only the exit is awaited: look often
+        // After EOF only the exit is awaited, normally microseconds away: look often at first, then
+        // back off for a command that closed its output and runs on.
+        const int ready = ::poll(&p, 1, eof && eof_polls++ < 20 ? 1 : 50);
         if (ready > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
             ssize_t n = ::read(pipe.fds[0], buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;

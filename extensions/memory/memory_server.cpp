@@ -41,6 +41,15 @@ json scope_property()
     return {{"type", "boolean"}, {"description", "true: the user's global memories; false: this project's (.goose/memory in the working directory)."}};
 }
 
+// The arguments of the tools that take one category or "*" for every one.
+json category_or_all_schema()
+{
+    return {{"type", "object"},
+            {"properties", {{"category", {{"type", "string"}, {"description", "The category, or \"*\" for all."}}}, {"is_global", scope_property()}}},
+            {"required", {"category", "is_global"}},
+            {"additionalProperties", false}};
+}
+
 // A store is made per call: the working dir may differ between calls (roots) and the files are
 // the truth, so nothing is cached. Category files are small; reading them per call is cheap.
 std::optional<std::string> bad_category(const json& args, bool star_allowed)
@@ -100,10 +109,7 @@ std::unique_ptr<mcp::Server> make_memory_server()
                       }});
     server->add_tool({"retrieve_memories", "Retrieve memories",
                       "Read the memories of a category, or of every category with \"*\".",
-                      {{"type", "object"},
-                       {"properties", {{"category", {{"type", "string"}, {"description", "The category, or \"*\" for all."}}}, {"is_global", scope_property()}}},
-                       {"required", {"category", "is_global"}},
-                       {"additionalProperties", false}},
+                      category_or_all_schema(),
                       read_annotations,
                       [](CallContext& ctx) {
                           const auto& a = ctx.arguments();
@@ -114,10 +120,7 @@ std::unique_ptr<mcp::Server> make_memory_server()
                       }});
     server->add_tool({"remove_memory_category", "Forget a category",
                       "Remove every memory of a category, or of all categories with \"*\".",
-                      {{"type", "object"},
-                       {"properties", {{"category", {{"type", "string"}, {"description", "The category, or \"*\" for all."}}}, {"is_global", scope_property()}}},
-                       {"required", {"category", "is_global"}},
-                       {"additionalProperties", false}},
+                      category_or_all_schema(),
                       remove_annotations,
                       [](CallContext& ctx) {
                           const auto& a = ctx.arguments();
