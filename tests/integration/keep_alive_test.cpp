@@ -60,55 +60,38 @@ TEST_CASE("every early answer leaves a kept-alive connection ready for the next 
     CHECK(server.alive());
 }
 
-TEST_CASE("an early answer to a body too large to drop closes the connection instead")
+// Sends `bytes` (a refused request followed by a valid one) on a fresh connection: the refusal must
+// say Connection: close and the connection must end without answering the request behind it.
+static HttpResult closes_after(const ServerProcess& server, const std::string& bytes)
+{
+    RawConnection connection(server.port());
+    REQUIRE(connection.send(bytes + "GET /sessions HTTP/1.1\r\nHost: x\r\nX-Secret-Key: " + server.secret() + "\r\n\r\n"));
+    auto r = connection.read_response();
+    REQUIRE(r);
+    CHECK(r->header("connection") == "close");
+    CHECK(connection.closed_by_server());
+    CHECK(Json::parse(r->body)["message"].is_string());
+    return *r;
+}
+
+TEST_CASE("an early answer to a body it cannot safely drop closes the connection instead")
 {
     ServerProcess server;
-    // 404 for a 5 MB body: not worth reading, so the answer says Connection: close and the body is
-    // never parsed as a request.
-    {
-        RawConnection connection(server.port());
-        REQUIRE(connection.send("POST /no-such-route HTTP/1.1\r\nHost: x\r\nX-Secret-Key: " + server.secret() +
-                                "\r\nContent-Length: 5000000\r\n\r\nGET /sessions HTTP/1.1\r\n\r\n"));
-        auto r = connection.read_response();
-        REQUIRE(r);
-        CHECK(r->status == 404);
-        CHECK(r->header("connection") == "close");
-        CHECK(connection.closed_by_server());
-    }
+    const std::string head = "POST /no-such-route HTTP/1.1\r\nHost: x\r\nX-Secret-Key: " + server.secret() + "\r\n";
+    // 404 for a 5 MB body: not worth reading.
+    CHECK(closes_after(server, head + "Content-Length: 5000000\r\n\r\n").status == 404);
     // A chunked body: Poco's chunk reader can take a malformed size for the end of the body, so a
     // chunked request never shares its connection.
-    {
-        RawConnection connection(server.port());
-        REQUIRE(connection.send("POST /nope HTTP/1.1\r\nHost: x\r\nX-Secret-Key: " + server.secret() +
-                                "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nGET /sessions HTTP/1.1\r\n\r\n"));
-        auto r = connection.read_response();
-        REQUIRE(r);
-        CHECK(r->status == 404);
-        CHECK(r->header("connection") == "close");
-        CHECK(connection.closed_by_server());
-    }
+    CHECK(closes_after(server, head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n").status == 404);
     // A negative Content-Length: nothing says where the body ends.
-    {
-        RawConnection connection(server.port());
-        REQUIRE(connection.send("POST /agent/start HTTP/1.1\r\nHost: x\r\nX-Secret-Key: " + server.secret() +
-                                "\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\nGET /sessions HTTP/1.1\r\n\r\n"));
-        auto r = connection.read_response();
-        REQUIRE(r);
-        CHECK(r->status == 400);
-        CHECK(Json::parse(r->body)["message"] == "Content-Length must be a non-negative number");
-        CHECK(r->header("connection") == "close");
-        CHECK(connection.closed_by_server());
-    }
-    // A request line Poco cannot read: still a JSON answer.
-    {
-        RawConnection connection(server.port());
-        REQUIRE(connection.send("POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n"));
-        auto r = connection.read_response();
-        REQUIRE(r);
-        CHECK(r->status == 400);
-        CHECK(Json::parse(r->body)["message"].get<std::string>().find("malformed HTTP request") == 0);
-        CHECK(connection.closed_by_server());
-    }
+    auto negative = closes_after(server, "POST /agent/start HTTP/1.1\r\nHost: x\r\nX-Secret-Key: " + server.secret() +
+                                             "\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n");
+    CHECK(negative.status == 400);
+    CHECK(Json::parse(negative.body)["message"] == "Content-Length must be a non-negative number");
+    // A header Poco cannot read: still a JSON answer.
+    auto malformed = closes_after(server, "POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n");
+    CHECK(malformed.status == 400);
+    CHECK(Json::parse(malformed.body)["message"].get<std::string>().find("malformed HTTP request") == 0);
     // 413 from the declared length, before reading: the connection closes after the answer.
     {
         RawConnection connection(server.port());
