@@ -43,8 +43,9 @@ struct Outcome {
 inline std::vector<Route> routes_of(const json& openapi)
 {
     std::vector<Route> out;
-    const json& schemas = openapi.contains("components") ? openapi["components"].value("schemas", json::object()) : json::object();
-    for (auto& [path, item] : openapi.value("paths", json::object()).items()) {
+    const json schemas = openapi.contains("components") ? openapi["components"].value("schemas", json::object()) : json::object();
+    const json paths = openapi.value("paths", json::object());
+    for (auto& [path, item] : paths.items()) {
         for (auto& [method, op] : item.items()) {
             Route r{method, path, {}};
             for (auto& c : r.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
