@@ -2,7 +2,11 @@
 // Small helpers the benchmarks share: timing and order statistics.
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace gaggle::bench {
 
@@ -18,5 +22,15 @@ inline double quantile(std::vector<double> v, double q)
     return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
 }
 inline double median(const std::vector<double>& v) { return quantile(v, 0.5); }
+
+// Resident set of process `pid` in KiB (0 when it is gone).
+inline long rss_kb(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
+}
 
 } // namespace gaggle::bench

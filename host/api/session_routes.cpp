@@ -6,6 +6,7 @@
 #include "api/routes.hpp"
 #include "common/error.hpp"
 #include "recipe/recipe_library.hpp"
+#include "common/json_parse.hpp"
 #include "recipe/render.hpp"
 #include "store/session_json.hpp"
 #include "store/timestamps.hpp"
@@ -113,12 +114,7 @@ void import_session(AppContext& app, Request& req, Response& res)
 {
     const Json& body = fields::object(req.json());
     const std::string text = fields::required_string(body, "json");
-    Json document;
-    try {
-        document = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw invalid_argument(std::string("`json` is not a valid session export: ") + e.what());
-    }
+    const Json document = parse_untrusted_json(text, "`json` (the session export)");
     if (!document.is_object()) throw invalid_argument("`json` must hold a session object");
     ParsedSession parsed = session_from_json(document);
     const SessionInfo created = app.sessions.import_session(req.user_id(), parsed.info, parsed.conversation);

@@ -4,17 +4,55 @@
 #include "common/error.hpp"
 
 namespace gaggle {
+namespace {
+
+// The fields of a Message the agent reads, with the types it reads them as: a client's wrong type
+// is a 422 naming the field here, never a JSON type error deep inside a turn.
+void check_message_shape(const Json& m, const std::string& where)
+{
+    if (!m.is_object()) throw unprocessable("field `" + where + "` must be a Message object");
+    auto expect = [&](const Json& parent, const char* key, bool (Json::*is)() const noexcept, const char* what,
+                      const std::string& path) {
+        auto it = parent.find(key);
+        if (it != parent.end() && !it->is_null() && !((*it).*is)())
+            throw unprocessable("field `" + path + "." + key + "` must be " + what);
+    };
+    expect(m, "id", &Json::is_string, "a string", where);
+    expect(m, "role", &Json::is_string, "a string", where);
+    expect(m, "created", &Json::is_number, "a number", where);
+    expect(m, "content", &Json::is_array, "an array", where);
+    expect(m, "metadata", &Json::is_object, "an object", where);
+    if (auto meta = m.find("metadata"); meta != m.end() && meta->is_object()) {
+        expect(*meta, "userVisible", &Json::is_boolean, "a boolean", where + ".metadata");
+        expect(*meta, "agentVisible", &Json::is_boolean, "a boolean", where + ".metadata");
+    }
+    if (auto content = m.find("content"); content != m.end() && content->is_array()) {
+        for (size_t i = 0; i < content->size(); ++i) {
+            const Json& item = (*content)[i];
+            const std::string at = where + ".content[" + std::to_string(i) + "]";
+            if (!item.is_object()) throw unprocessable("field `" + at + "` must be an object");
+            expect(item, "type", &Json::is_string, "a string", at);
+            expect(item, "text", &Json::is_string, "a string", at);
+            expect(item, "id", &Json::is_string, "a string", at);
+        }
+    }
+}
+
+} // namespace
 
 TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::string& session_id, Json user_message,
                          std::optional<Json> override_conversation)
 {
     const SessionInfo session = app.sessions.get_session(owner, session_id);
     resolve_provider(app.agent_services, session);
-    if (!user_message.is_object()) throw unprocessable("field `user_message` must be a Message object");
+    check_message_shape(user_message, "user_message");
     TurnRequest request{owner, session_id, std::move(user_message), std::nullopt};
     if (override_conversation) {
         std::vector<Json> messages;
-        for (auto& m : *override_conversation) messages.push_back(m);
+        for (size_t i = 0; i < override_conversation->size(); ++i) {
+            check_message_shape((*override_conversation)[i], "override_conversation[" + std::to_string(i) + "]");
+            messages.push_back(std::move((*override_conversation)[i]));
+        }
         request.override_conversation = std::move(messages);
     }
     return request;

@@ -21,7 +21,7 @@ Json env_value(const std::string& text)
     try {
         Json parsed = Json::parse(text);
         if (!parsed.is_string() && !parsed.is_null()) return parsed;
-    } catch (const Json::parse_error&) {
+    } catch (const Json::exception&) { // not JSON, or a number out of range (1e400)
     }
     return text;
 }

@@ -1,6 +1,7 @@
 #include "http/request.hpp"
 
 #include "common/error.hpp"
+#include "common/json_parse.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
@@ -67,11 +68,7 @@ const Json& Request::json() const
         if (body_.empty()) {
             json_ = Json(nullptr);
         } else {
-            try {
-                json_ = Json::parse(body_);
-            } catch (const Json::parse_error& e) {
-                throw invalid_argument(std::string("request body is not valid JSON: ") + e.what());
-            }
+            json_ = parse_untrusted_json(body_, "request body");
         }
     }
     return *json_;

@@ -1,11 +1,11 @@
 #include "http/server.hpp"
 
 #include "common/error.hpp"
+#include "http/body_memory.hpp"
+#include "http/connection.hpp"
 #include "http/error_mapping.hpp"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -30,8 +30,17 @@ bool is_json_content_type(const std::string& value)
     return media == "application/json";
 }
 
-// Reads at most `limit` bytes of body; true when the body fit.
-bool read_body(Poco::Net::HTTPServerRequest& request, size_t limit, std::string& out)
+// How long a body waits for others to release the shared body budget before a 503.
+constexpr auto body_budget_wait = std::chrono::seconds(5);
+
+[[noreturn]] void body_budget_spent()
+{
+    throw Error(ErrorKind::unavailable, "the server is receiving too many large request bodies at once; retry shortly");
+}
+
+// Reads at most `limit` bytes of body; true when the body fit. What is read is held in
+// `reservation` (grown as a body of unknown length arrives).
+bool read_body(Poco::Net::HTTPServerRequest& request, size_t limit, std::string& out, BodyReservation& reservation)
 {
     std::istream& in = request.stream();
     char buffer[16384];
@@ -39,32 +48,48 @@ bool read_body(Poco::Net::HTTPServerRequest& request, size_t limit, std::string&
         in.read(buffer, sizeof buffer);
         const auto n = static_cast<size_t>(in.gcount());
         if (out.size() + n > limit) return false;
+        if (!reservation.grow_to(out.size() + n, body_budget_wait)) {
+            request.response().setKeepAlive(false); // the rest of the body stays unread
+            body_budget_spent();
+        }
         out.append(buffer, n);
+    }
+    // std::istream turns an exception of the socket stream (malformed chunking, a timeout) into badbit.
+    if (in.bad()) {
+        request.response().setKeepAlive(false);
+        throw invalid_argument("request body could not be read (malformed chunked encoding, or the client stopped sending)");
     }
     return true;
 }
 
-// Reads and discards what is left of a refused body, up to a bound, so the client finishes sending
-// and reads our 413 instead of a connection reset (closing a socket with unread data resets it).
-void drain_body(std::istream& in)
+// Reads and discards up to `bound` bytes of what is left of a body; true when the body ended.
+bool drain_body(std::istream& in, size_t bound)
 {
-    constexpr size_t bound = 64 * 1024 * 1024;
     char buffer[65536];
     size_t total = 0;
-    while (in && total < bound) {
+    while (in && total <= bound) {
         in.read(buffer, sizeof buffer);
         total += static_cast<size_t>(in.gcount());
     }
+    return in.eof() && !in.bad() && total <= bound;
 }
 
-class Dispatcher final : public Poco::Net::HTTPRequestHandler {
+// A refused body this large is still read and dropped so the client finishes sending and reads
+// our 413 instead of a connection reset (closing a socket with unread data resets it).
+constexpr size_t refused_body_drain_bound = 64 * 1024 * 1024;
+// An answer given before the body was read (401, 404, 405, 415, ...) drops a body up to this size
+// and keeps the connection; a larger or unknown-length one closes the connection instead.
+constexpr size_t early_answer_drain_bound = 256 * 1024;
+
+// Everything between a parsed request and its answer, for one request.
+class Dispatcher {
 public:
-    Dispatcher(const Router& router, const Authenticator& auth, const Cors& cors)
-        : router_(router), auth_(auth), cors_(cors)
+    Dispatcher(const Router& router, const Authenticator& auth, const Cors& cors, BodyBudget& budget)
+        : router_(router), auth_(auth), cors_(cors), budget_(budget)
     {
     }
 
-    void handleRequest(Poco::Net::HTTPServerRequest& raw_request, Poco::Net::HTTPServerResponse& raw_response) override
+    void handleRequest(Poco::Net::HTTPServerRequest& raw_request, Poco::Net::HTTPServerResponse& raw_response)
     {
         const auto started = std::chrono::steady_clock::now();
         Response response(raw_response);
@@ -72,17 +97,24 @@ public:
         try {
             path = dispatch(raw_request, response);
         } catch (const Error& e) {
+            discard_unread_body(raw_request, raw_response);
             reply_error(response, http_status_for(e.kind()), e.what());
         } catch (const Json::exception& e) {
-            // A handler read a field with the wrong type without checking: still the client's shape.
-            reply_error(response, 422, std::string("request has the wrong shape: ") + e.what());
+            // The field readers (api/fields.hpp) raise the client's wrong shapes as 422 before any
+            // server code touches a value, so a JSON type error here is a bug in the server.
+            spdlog::error("{} {}: JSON type error in server code (a bug): {}", raw_request.getMethod(), path, e.what());
+            discard_unread_body(raw_request, raw_response);
+            reply_error(response, 500, "internal error");
         } catch (const Poco::Exception& e) {
             spdlog::error("{} {}: {}", raw_request.getMethod(), path, e.displayText());
+            discard_unread_body(raw_request, raw_response);
             reply_error(response, 500, "internal error");
         } catch (const std::exception& e) {
             spdlog::error("{} {}: {}", raw_request.getMethod(), path, e.what());
+            discard_unread_body(raw_request, raw_response);
             reply_error(response, 500, "internal error");
         }
+        if (large_body_) return_freed_memory(); // after the body, its parse and the reply are freed
         if (spdlog::should_log(spdlog::level::debug)) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
             spdlog::debug("{} {} {} {:.3f}ms", raw_request.getMethod(), path, response.status() ? response.status() : raw_response.getStatus(),
@@ -100,10 +132,38 @@ private:
         response.error(status, message);
     }
 
+    // The connection stays usable only when the request's body has been read to its end: whatever is
+    // left unread would be parsed as the next request (a desync: the body of a request refused for
+    // lacking auth would run as a request). So a small body is dropped; otherwise, or when dropping
+    // fails, the answer carries `Connection: close`.
+    void discard_unread_body(Poco::Net::HTTPServerRequest& raw_request, Poco::Net::HTTPServerResponse& raw_response)
+    {
+        if (body_done_) return;
+        body_done_ = true;
+        const bool chunked = raw_request.getChunkedTransferEncoding();
+        const Poco::Int64 length = raw_request.hasContentLength() ? raw_request.getContentLength64() : 0;
+        if (!chunked && length == 0) return;
+        if (chunked || (length > 0 && static_cast<size_t>(length) <= early_answer_drain_bound)) {
+            try {
+                // A chunked body is dropped too, so the client sees our answer, but its connection
+                // closes anyway (see the chunked case in dispatch()).
+                if (drain_body(raw_request.stream(), early_answer_drain_bound) && !chunked) return;
+            } catch (const Poco::Exception&) {
+                // malformed chunking: fall through and close
+            }
+        }
+        raw_response.setKeepAlive(false);
+    }
+
     // Returns the decoded path (for the request log line).
     std::string dispatch(Poco::Net::HTTPServerRequest& raw_request, Response& response)
     {
         std::string path, query;
+        if (raw_request.hasContentLength() && raw_request.getContentLength64() < 0) {
+            body_done_ = true; // nothing can tell where this body ends: close after answering
+            response.raw().setKeepAlive(false);
+            throw invalid_argument("Content-Length must be a non-negative number");
+        }
         try {
             Poco::URI uri(raw_request.getURI());
             path = uri.getPath();
@@ -113,6 +173,7 @@ private:
         }
         cors_.decorate(raw_request, response.raw());
         if (Cors::is_preflight(raw_request)) {
+            discard_unread_body(raw_request, response.raw());
             cors_.answer_preflight(raw_request, response.raw());
             return path;
         }
@@ -136,6 +197,7 @@ private:
         }
 
         const Route& route = *match.route;
+        BodyReservation reservation(budget_); // outlives the request that holds the body
         Request request(raw_request, path, query);
         request.set_params(std::move(match.params));
         request.set_user(std::move(user));
@@ -144,7 +206,8 @@ private:
         const auto length = has_length ? raw_request.getContentLength64() : 0;
         if (has_length && length > static_cast<Poco::Int64>(route.options.max_body)) {
             response.raw().setKeepAlive(false); // an unread remainder would poison the connection
-            drain_body(raw_request.stream());
+            body_done_ = true;
+            drain_body(raw_request.stream(), refused_body_drain_bound);
             throw Error(ErrorKind::payload_too_large, "request body of " + std::to_string(length) +
                                                           " bytes exceeds the limit of " +
                                                           std::to_string(route.options.max_body) + " for " + route.path);
@@ -152,13 +215,25 @@ private:
         if (has_length ? length > 0 : raw_request.getChunkedTransferEncoding()) {
             if (route.options.json_body && !is_json_content_type(raw_request.getContentType()))
                 throw Error(ErrorKind::unsupported_media, "Expected request with `Content-Type: application/json`");
+            // Reserve the declared length before reading a byte of it; a chunked body reserves as it comes.
+            if (has_length && !reservation.grow_to(static_cast<size_t>(length), body_budget_wait)) {
+                discard_unread_body(raw_request, response.raw());
+                body_budget_spent();
+            }
+            // Poco's chunked reader takes some malformed chunk sizes for the end of the body, leaving
+            // the rest to be read as the next request: a chunked body never shares its connection.
+            if (!has_length) response.raw().setKeepAlive(false);
             std::string body;
-            if (!read_body(raw_request, route.options.max_body, body)) {
+            if (has_length) body.reserve(static_cast<size_t>(length)); // one buffer: mmapped when large
+            body_done_ = true;
+            large_body_ = true; // until we know its size (a read may stop half-way)
+            if (!read_body(raw_request, route.options.max_body, body, reservation)) {
                 response.raw().setKeepAlive(false);
-                drain_body(raw_request.stream());
+                drain_body(raw_request.stream(), refused_body_drain_bound);
                 throw Error(ErrorKind::payload_too_large,
                             "request body exceeds the limit of " + std::to_string(route.options.max_body) + " bytes");
             }
+            large_body_ = body.size() >= large_body_bytes;
             request.set_body(std::move(body));
         } else if (route.options.json_body) {
             throw invalid_argument("request body is empty; expected a JSON object");
@@ -172,26 +247,21 @@ private:
     const Router& router_;
     const Authenticator& auth_;
     const Cors& cors_;
+    BodyBudget& budget_;
+    bool body_done_ = false;  // the request's body was read, dropped, or the connection will close
+    bool large_body_ = false; // trim the heap when the request ends
 };
 
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    Factory(const Router& router, const Authenticator& auth, const Cors& cors) : router_(router), auth_(auth), cors_(cors) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
-    {
-        return new Dispatcher(router_, auth_, cors_);
-    }
-
-private:
-    const Router& router_;
-    const Authenticator& auth_;
-    const Cors& cors_;
-};
+// Room for a burst of connections (a thousand streams opened at once) without the kernel dropping
+// SYNs that clients then wait out. Linux caps it at net.core.somaxconn by itself.
+constexpr int listen_backlog = 4096;
 
 } // namespace
 
 HttpServer::HttpServer(const Router& router, const Authenticator& auth, const Cors& cors, ServerOptions options)
-    : router_(router), auth_(auth), cors_(cors), options_(std::move(options))
+    : router_(router), auth_(auth), cors_(cors), options_(std::move(options)),
+      body_budget_(std::make_unique<BodyBudget>(options_.body_budget_bytes)),
+      connections_(std::make_unique<ConnectionRegistry>())
 {
 }
 
@@ -209,13 +279,13 @@ void HttpServer::start()
         // Reuse the address (restart right after a stop) but never the port: with SO_REUSEPORT a
         // second server on the same port would silently share its connections.
         socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), true, false);
-        socket.listen(256);
+        socket.listen(listen_backlog);
     } catch (const Poco::Exception& e) {
         throw Error(ErrorKind::unavailable,
                     "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + e.displayText());
     }
     port_ = socket.address().port();
-    auto params = new Poco::Net::HTTPServerParams; // owned by the server (AutoPtr)
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.max_connections);
     params->setMaxQueued(options_.max_connections);
     params->setKeepAlive(true);
@@ -224,7 +294,12 @@ void HttpServer::start()
     // Threads are created on demand and retire when idle, so an idle server stays small while a
     // thousand open SSE streams still each get a thread. 256 KiB stacks keep that many cheap.
     pool_ = std::make_unique<Poco::ThreadPool>(1, options_.max_connections + 4, 30, 256 * 1024);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, auth_, cors_), *pool_, socket, params);
+    configure_allocator_for_large_bodies();
+    RequestHandler handler = [this](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+        Dispatcher(router_, auth_, cors_, *body_budget_).handleRequest(request, response);
+    };
+    server_ = std::make_unique<Poco::Net::TCPServer>(make_connection_factory(params, std::move(handler), *connections_), *pool_,
+                                                     socket, params);
     g_shutting_down = false;
     server_->start();
 }
@@ -237,7 +312,7 @@ void HttpServer::stop(int grace_ms)
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
     while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    server_->stopAll(true);
+    connections_->abort_all(); // wakes connections idling in keep-alive
     server_.reset();
     pool_->joinAll();
     pool_.reset();

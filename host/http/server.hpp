@@ -1,12 +1,13 @@
 #pragma once
-// The HTTP server: Poco's HTTPServer, with one dispatcher in front of every route that applies, in
-// order: CORS pre-flight, route match, auth, 404/405, body limits (413), content type (415), the
+// The HTTP server: Poco's TCPServer with our own connection loop (http/connection.hpp) and one
+// dispatcher in front of every route that applies, in order: CORS pre-flight, route match, auth, 404/405, body limits (413), content type (415), the
 // handler, and error mapping. A handler only ever sees a request that passed all of that.
 #include "http/auth.hpp"
 #include "http/cors.hpp"
 #include "http/router.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,15 +16,19 @@ namespace Poco {
 class ThreadPool;
 }
 namespace Poco::Net {
-class HTTPServer;
+class TCPServer;
 }
 
 namespace gaggle {
+
+class BodyBudget;
+class ConnectionRegistry;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
     uint16_t port = 3000;          // 0 picks a free port (tests)
     int max_connections = 1100;    // each open connection (an SSE stream too) holds one thread
+    std::size_t body_budget_bytes = 256 * 1024 * 1024; // request body bytes held at once, all threads
 };
 
 class HttpServer {
@@ -46,8 +51,10 @@ private:
     const Cors& cors_;
     ServerOptions options_;
     uint16_t port_ = 0;
+    std::unique_ptr<BodyBudget> body_budget_;
+    std::unique_ptr<ConnectionRegistry> connections_;
     std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 } // namespace gaggle

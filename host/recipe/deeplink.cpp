@@ -1,6 +1,7 @@
 #include "recipe/deeplink.hpp"
 
 #include "common/error.hpp"
+#include "common/json_parse.hpp"
 
 #include "recipe/recipe_document.hpp"
 
@@ -49,9 +50,7 @@ Json decode_recipe_deeplink(const std::string& link)
     }
     Json recipe;
     try {
-        recipe = Json::parse(base64_decode(encoded));
-    } catch (const Json::parse_error&) {
-        throw invalid_argument("recipe_deeplink does not hold a recipe (not JSON)");
+        recipe = parse_untrusted_json(base64_decode(encoded), "recipe_deeplink");
     } catch (const Poco::Exception&) {
         throw invalid_argument("recipe_deeplink is not valid base64");
     }

@@ -20,7 +20,7 @@ void AnthropicDecoder::finish()
 void AnthropicDecoder::on_event(const SseEvent& event)
 {
     if (done_) return;
-    Json j = Json::parse(event.data, nullptr, false);
+    Json j = parse_untrusted(event.data);
     if (j.is_discarded() || !j.is_object()) throw_malformed("not a JSON object", event.data);
     const std::string type = str_of(j, "type", event.event);
     if (type == "ping") return; // a keep-alive: not progress for the idle watchdog

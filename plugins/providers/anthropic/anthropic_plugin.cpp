@@ -102,7 +102,7 @@ public:
 
     std::string list_models(std::string_view request_json) override
     {
-        const Json j = Json::parse(request_json, nullptr, false);
+        const Json j = parse_untrusted(request_json);
         const Endpoint endpoint = resolve_endpoint(host(), parse_connection(j.is_object() ? j : Json::object()));
         const StreamSettings settings = read_stream_settings(host());
         std::vector<std::string> names;
@@ -116,7 +116,7 @@ public:
             request.connect_timeout = settings.connect_timeout;
             request.idle_timeout = settings.idle_timeout;
             const std::string body = HttpClient(host()).fetch(request, sdk::Cancel(nullptr));
-            const Json listing = Json::parse(body, nullptr, false);
+            const Json listing = parse_untrusted(body);
             const Json& data = at_or_null(listing, "data");
             if (!data.is_array()) throw sdk::Error(GAGGLE_ERR_SERVER, "anthropic: unexpected models listing: " + excerpt(body, 200));
             for (const Json& m : data)

@@ -21,7 +21,7 @@ void OllamaDecoder::on_line(std::string_view line)
 {
     if (done_) return;
     ctx_.progress();
-    Json j = Json::parse(line, nullptr, false);
+    Json j = parse_untrusted(line);
     if (j.is_discarded() || !j.is_object()) throw_malformed("not a JSON object", line);
     if (const Json& error = at_or_null(j, "error"); error.is_string()) {
         const std::string message = error.get<std::string>();

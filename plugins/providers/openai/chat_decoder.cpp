@@ -37,7 +37,7 @@ void ChatDecoder::on_data(const std::string& data)
         complete();
         return;
     }
-    Json chunk = Json::parse(data, nullptr, false);
+    Json chunk = parse_untrusted(data);
     if (chunk.is_discarded() || !chunk.is_object()) throw_malformed("not a JSON object", data);
 
     if (const Json& error = at_or_null(chunk, "error"); !error.is_null()) {

@@ -21,7 +21,7 @@ void ResponsesDecoder::on_event(const SseEvent& event)
 {
     if (done_ || event.data == "[DONE]") return;
     ctx_.progress();
-    Json j = Json::parse(event.data, nullptr, false);
+    Json j = parse_untrusted(event.data);
     if (j.is_discarded() || !j.is_object()) throw_malformed("not a JSON object", event.data);
     const std::string type = str_of(j, "type", event.event);
 

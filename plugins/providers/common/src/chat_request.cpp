@@ -73,7 +73,7 @@ std::optional<Connection> parse_connection(const Json& j)
 
 ChatRequest parse_chat_request(std::string_view text)
 {
-    Json j = Json::parse(text, nullptr, false);
+    Json j = parse_untrusted(text);
     if (!j.is_object()) invalid("chat request is not a JSON object");
     const std::string schema = str_of(j, "schema");
     if (!schema.empty() && schema != "gaggle.chat/1") invalid("unsupported chat request schema: " + schema);
@@ -133,7 +133,7 @@ std::optional<ToolCall> tool_request_call(const Json& item, std::string* error)
     if (args.is_object()) {
         out.arguments = args;
     } else if (args.is_string()) { // older payloads carried the JSON text
-        Json parsed = Json::parse(args.get<std::string>(), nullptr, false);
+        Json parsed = parse_untrusted(args.get<std::string>());
         if (parsed.is_object()) out.arguments = parsed;
     }
     if (out.name.empty()) {

@@ -21,7 +21,7 @@ bool contains(const std::string& haystack, std::string_view needle) { return hay
 
 std::string error_message_from_body(std::string_view body)
 {
-    const Json j = Json::parse(body, nullptr, false);
+    const Json j = parse_untrusted(body);
     if (j.is_object()) {
         const Json& error = at_or_null(j, "error");
         if (error.is_object()) {

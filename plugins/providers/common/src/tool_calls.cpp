@@ -13,6 +13,11 @@ void emit_tool_call(Emitter& out, std::string_view id, std::string_view name, st
         out.tool_call(id, name, Json::object());
         return;
     }
+    if (sdk::json_nests_deeper_than(text)) {
+        out.tool_call_error(id, name,
+                            "tool call arguments nest deeper than " + std::to_string(sdk::max_json_depth) + " levels");
+        return;
+    }
     try {
         Json args = Json::parse(text);
         if (!args.is_object()) {
@@ -20,7 +25,7 @@ void emit_tool_call(Emitter& out, std::string_view id, std::string_view name, st
             return;
         }
         out.tool_call(id, name, args);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) { // parse_error, or out_of_range for a number like 1e400
         out.tool_call_error(id, name,
                             "could not parse tool call arguments as JSON (" + std::string(e.what()) + "): " +
                                 excerpt(arguments_text, 200));

@@ -2,6 +2,7 @@
 // The JSON type the provider plugins use (insertion-ordered, so wire requests read like the
 // official clients'), plus tolerant accessors: upstream payloads are not trusted to have the
 // shape their documentation promises.
+#include <gaggle/cpp/json_depth.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -11,6 +12,15 @@
 namespace gaggle::providers {
 
 using Json = nlohmann::ordered_json;
+
+// Parses JSON from outside the plugin (an upstream body or event, the host's request): a discarded
+// value when it is not JSON or nests deeper than sdk::max_json_depth, so a hostile upstream cannot
+// overflow the stack of whatever copies or prints the tree later.
+inline Json parse_untrusted(std::string_view text)
+{
+    if (sdk::json_nests_deeper_than(text)) return Json(Json::value_t::discarded);
+    return Json::parse(text, nullptr, false);
+}
 
 // j[key] as a string, or `fallback` when absent or not a string.
 inline std::string str_of(const Json& j, std::string_view key, std::string fallback = {})
