@@ -240,7 +240,13 @@ void ChildProcess::read_loop()
         }
         if ((!out_open && !err_open) || (guard_gone && !got)) break;
     }
-    // Whatever the server left in its group goes now, while the guard's zombie still holds the id.
+    // Let the guard report the server's own exit status (it exits right after the server), then
+    // end whatever the server left in its group while the guard's zombie still holds the id.
+    for (int i = 0; i < 40; ++i) {
+        siginfo_t done{};
+        if (::waitid(P_PID, static_cast<id_t>(guard_), &done, WEXITED | WNOHANG | WNOWAIT) == 0 && done.si_pid == guard_) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     ::kill(-pgid_, SIGKILL);
     int status = 0;
     while (::waitpid(guard_, &status, 0) < 0 && errno == EINTR) {
