@@ -1,5 +1,6 @@
 #include "mcp/mcp_client.hpp"
 
+#include <gaggle/cpp/json_depth.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -212,6 +213,12 @@ void McpClient::on_closed(const std::string& reason)
 
 void McpClient::on_frame(std::string_view frame)
 {
+    // A server is outside input: a frame nested deep enough to overflow a stack when the tree is
+    // copied is refused before it is parsed.
+    if (gaggle::sdk::json_nests_deeper_than(frame)) {
+        spdlog::warn("mcp: ignoring a frame nested deeper than {} levels ({} bytes)", gaggle::sdk::max_json_depth, frame.size());
+        return;
+    }
     Json message = Json::parse(frame, nullptr, false);
     if (message.is_discarded()) {
         spdlog::warn("mcp: ignoring a frame that is not JSON ({} bytes)", frame.size());

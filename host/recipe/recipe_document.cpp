@@ -340,6 +340,8 @@ bool blank(const Json& recipe, const char* field)
 RecipeText parse_recipe_text(const std::string& text)
 {
     if (text.size() > max_text_bytes) throw invalid_argument("recipe text is larger than 4 MiB");
+    // Before either parser: nlohmann's copies and yaml-cpp's parser both recurse.
+    check_nesting(text);
     RecipeText out;
     const auto first = text.find_first_not_of(" \t\r\n");
     bool parsed = false;
@@ -352,7 +354,6 @@ RecipeText parse_recipe_text(const std::string& text)
         }
     }
     if (!parsed) {
-        check_nesting(text);
         YAML::Node root;
         try {
             root = YAML::Load(text);

@@ -5,6 +5,7 @@
 #include "agent/messages.hpp"
 #include "agent/provider_catalog.hpp"
 #include "common/error.hpp"
+#include "common/json_parse.hpp"
 #include "recipe/recipe_document.hpp"
 
 namespace gaggle {
@@ -27,9 +28,9 @@ Json extract_object(const std::string& text)
     if (open == std::string::npos || close == std::string::npos || close < open)
         throw invalid_argument("Recipe creation failed: the model did not answer with a JSON object");
     try {
-        Json j = Json::parse(text.substr(open, close - open + 1));
+        Json j = parse_untrusted_json(std::string_view(text).substr(open, close - open + 1), "the model's recipe");
         if (j.is_object()) return j;
-    } catch (const Json::parse_error&) {
+    } catch (const Error&) {
     }
     throw invalid_argument("Recipe creation failed: the model's answer is not valid JSON");
 }
