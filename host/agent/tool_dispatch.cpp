@@ -73,17 +73,17 @@ ToolRound dispatch_tools(TurnContext& ctx, const std::vector<ToolCall>& calls)
             results[i] = tool_response_content(call.id, "Tool " + call.name + " does not exist.", true);
             continue;
         }
-        PermissionDecision decision = ctx.services.permissions.decide(ctx.mode, call.name, spec->read_only);
+        PermissionDecision decision = ctx.services.permissions.decide(ctx.owner, ctx.mode, call.name, spec->read_only);
         if (decision == PermissionDecision::ask && !round.stop_turn) {
             const auto answer = ask(ctx, call);
             if (!answer || *answer == ConfirmAction::cancel) {
                 round.stop_turn = true;
                 decision = PermissionDecision::deny;
             } else if (*answer == ConfirmAction::always_allow) {
-                ctx.services.permissions.set_rule(call.name, PermissionLevel::always_allow);
+                ctx.services.permissions.set_rule(ctx.owner, call.name, PermissionLevel::always_allow);
                 decision = PermissionDecision::allow;
             } else if (*answer == ConfirmAction::always_deny) {
-                ctx.services.permissions.set_rule(call.name, PermissionLevel::never_allow);
+                ctx.services.permissions.set_rule(ctx.owner, call.name, PermissionLevel::never_allow);
                 decision = PermissionDecision::deny;
             } else {
                 decision = *answer == ConfirmAction::allow_once ? PermissionDecision::allow : PermissionDecision::deny;

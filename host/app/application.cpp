@@ -8,6 +8,7 @@
 #include "api/routes.hpp"
 #include "app/logging.hpp"
 #include "config/plugin_settings.hpp"
+#include "config/secret_store.hpp"
 #include "store/sqlite_kv_store.hpp"
 #include "store/sqlite_session_store.hpp"
 
@@ -19,10 +20,10 @@
 namespace gaggle {
 
 Application::Application(EnvLookup env, const CommandLineOverrides& flags)
-    : config_(Config::load(Paths::resolve(env), env, flags.config_file))
+    : config_(Config::load(Paths::resolve(env), env, flags.config_file, open_secret_store(Paths::resolve(env), env)))
 {
     setup_logging(config_.env(), config_.paths().log_dir());
-    const auto& report = config_.report();
+    const auto report = config_.report();
     if (!report.error.empty())
         spdlog::error("{}{}: {} (running on defaults; the file was left as it is)", report.path,
                       report.line ? " line " + std::to_string(report.line) : std::string(), report.error);
@@ -69,6 +70,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_session_event_routes(router_, *context_);
     register_provider_routes(router_, *context_);
     register_seed_routes(router_, *context_);
+    register_config_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 
