@@ -15,5 +15,6 @@ void register_session_event_routes(Router& router, AppContext& app);
 void register_provider_routes(Router& router, AppContext& app);
 void register_seed_routes(Router& router, AppContext& app);
 void register_config_routes(Router& router, AppContext& app);
+void register_provider_config_routes(Router& router, AppContext& app);
 
 } // namespace gaggle

@@ -71,6 +71,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_provider_routes(router_, *context_);
     register_seed_routes(router_, *context_);
     register_config_routes(router_, *context_);
+    register_provider_config_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 
