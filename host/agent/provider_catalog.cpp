@@ -1,11 +1,15 @@
 #include "agent/provider_catalog.hpp"
 
 #include "common/error.hpp"
+#include "config/atomic_file.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 namespace gaggle {
 namespace {
@@ -53,10 +57,10 @@ std::string provider_error_class(gaggle_status status)
     }
 }
 
-ProviderCatalog::ProviderCatalog(const PluginRegistry& plugins, const Config& config) : config_(config)
+ProviderCatalog::ProviderCatalog(const PluginRegistry& plugins, const Config& config) : plugins_(plugins), config_(config)
 {
     add_plugin_providers(plugins);
-    add_declarative_providers(plugins);
+    add_declarative_providers();
 }
 
 void ProviderCatalog::add_plugin_providers(const PluginRegistry& plugins)
@@ -68,18 +72,73 @@ void ProviderCatalog::add_plugin_providers(const PluginRegistry& plugins)
         if (described.is_object()) described = Json::array({described});
         for (auto& m : described) {
             if (!m.is_object() || !m.contains("name") || !m["name"].is_string()) continue;
-            if (find(m["name"].get<std::string>())) {
+            if (find_locked(m["name"].get<std::string>())) {
                 spdlog::warn("provider {} from plugin {} ignored: the name is taken", m["name"].get<std::string>(), plugin->id());
                 continue;
             }
-            entries_.push_back({m["name"].get<std::string>(), "Builtin", normalise_metadata(m), plugin, table, std::nullopt});
+            entries_.push_back({m["name"].get<std::string>(), "Builtin", normalise_metadata(m), plugin, table, std::nullopt, false});
         }
     }
 }
 
-void ProviderCatalog::add_declarative_providers(const PluginRegistry& plugins)
+std::filesystem::path ProviderCatalog::custom_dir() const { return config_.paths().config_dir / "custom_providers"; }
+
+std::variant<ProviderEntry, std::string> ProviderCatalog::declarative_entry(const Json& decl) const
 {
-    const auto dir = config_.paths().config_dir / "custom_providers";
+    // Every field's type is checked here: one bad file costs only itself.
+    if (!decl.is_object()) return std::string("the file must hold a JSON object");
+    auto text = [&](const char* key, const std::string& fallback) -> std::optional<std::string> {
+        if (!decl.contains(key) || decl[key].is_null()) return fallback;
+        if (!decl[key].is_string()) return std::nullopt;
+        return decl[key].get<std::string>();
+    };
+    for (const char* key : {"name", "engine", "display_name", "description", "api_key_env", "base_url", "base_path"})
+        if (!text(key, "")) return std::string("field `") + key + "` must be a string";
+    const std::string name = *text("name", "");
+    if (name.empty()) return std::string("field `name` is missing or empty");
+    for (unsigned char c : name)
+        if (!std::isalnum(c) && c != '_' && c != '-') return std::string("field `name` may hold only letters, digits, _ and -");
+    const std::string engine = *text("engine", "openai");
+    if (decl.contains("headers") && !decl["headers"].is_null()) {
+        if (!decl["headers"].is_object()) return std::string("field `headers` must be an object of strings");
+        for (const auto& [k, v] : decl["headers"].items())
+            if (!v.is_string()) return "header `" + k + "` must be a string";
+    }
+    if (decl.contains("requires_auth") && !decl["requires_auth"].is_null() && !decl["requires_auth"].is_boolean())
+        return std::string("field `requires_auth` must be a boolean");
+    if (decl.contains("models") && !decl["models"].is_null() && !decl["models"].is_array())
+        return std::string("field `models` must be a list");
+    const LoadedPlugin* plugin = plugins_.find(engine);
+    auto* table = plugin ? plugin->interface_as<gaggle_provider_v1>(GAGGLE_PROVIDER_V1) : nullptr;
+    if (!table) return "engine '" + engine + "' has no provider plugin loaded";
+    Json models = Json::array();
+    if (decl.contains("models") && decl["models"].is_array())
+        for (Json m : decl["models"]) {
+            if (m.is_string()) m = Json{{"name", m}};
+            if (!m.is_object() || !m.contains("name") || !m["name"].is_string()) return std::string("each model needs a string `name`");
+            const Json limit = m.contains("context_limit") && !m["context_limit"].is_null() ? m["context_limit"] : Json(128000);
+            if (!limit.is_number_integer() || limit.get<std::int64_t>() <= 0)
+                return std::string("`context_limit` must be a positive integer");
+            models.push_back(Json{{"name", m["name"]}, {"context_limit", limit}});
+        }
+    Json keys = Json::array();
+    const std::string key_name = *text("api_key_env", "");
+    const bool requires_auth = !decl.contains("requires_auth") || decl["requires_auth"].is_null() || decl["requires_auth"].get<bool>();
+    if (!key_name.empty())
+        keys.push_back(Json{{"name", key_name}, {"required", requires_auth}, {"secret", true}, {"oauth_flow", false}});
+    Json meta{{"name", name},
+              {"display_name", *text("display_name", name)},
+              {"description", *text("description", "Custom " + engine + "-compatible provider")},
+              {"default_model", models.empty() ? "" : models[0]["name"].get<std::string>()},
+              {"known_models", models},
+              {"model_doc_link", ""},
+              {"config_keys", keys}};
+    return ProviderEntry{name, "Declarative", meta, plugin, table, decl, false};
+}
+
+void ProviderCatalog::add_declarative_providers()
+{
+    const auto dir = custom_dir();
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) return;
     std::vector<std::filesystem::path> files;
@@ -92,45 +151,69 @@ void ProviderCatalog::add_declarative_providers(const PluginRegistry& plugins)
             std::ifstream in(file);
             decl = Json::parse(in);
         } catch (const std::exception& e) {
-            spdlog::warn("custom provider {} ignored: {}", file.string(), e.what());
+            spdlog::warn("custom provider {} refused: not JSON ({})", file.string(), e.what());
             continue;
         }
-        const std::string name = decl.value("name", file.stem().string());
-        const std::string engine = decl.value("engine", std::string("openai"));
-        const LoadedPlugin* plugin = plugins.find(engine);
-        auto* table = plugin ? plugin->interface_as<gaggle_provider_v1>(GAGGLE_PROVIDER_V1) : nullptr;
-        if (!table) {
-            spdlog::warn("custom provider {} ignored: engine '{}' has no provider plugin loaded", name, engine);
+        auto made = declarative_entry(decl);
+        if (auto* problem = std::get_if<std::string>(&made)) {
+            spdlog::warn("custom provider {} refused: {}", file.string(), *problem);
             continue;
         }
-        if (find(name)) {
-            spdlog::warn("custom provider {} ignored: the name is taken", name);
+        auto& entry = std::get<ProviderEntry>(made);
+        if (find_locked(entry.name)) {
+            spdlog::warn("custom provider {} refused: the name {} is taken", file.string(), entry.name);
             continue;
         }
-        Json models = Json::array();
-        if (decl.contains("models") && decl["models"].is_array())
-            for (auto& m : decl["models"])
-                if (m.is_object() && m.contains("name"))
-                    models.push_back(Json{{"name", m["name"]}, {"context_limit", m.value("context_limit", 128000)}});
-        Json keys = Json::array();
-        const std::string key_name = decl.value("api_key_env", std::string());
-        if (!key_name.empty()) keys.push_back(Json{{"name", key_name}, {"required", true}, {"secret", true}, {"oauth_flow", false}});
-        Json meta{{"name", name},
-                  {"display_name", decl.value("display_name", name)},
-                  {"description", decl.value("description", std::string("Custom ") + engine + "-compatible provider")},
-                  {"default_model", models.empty() ? "" : models[0]["name"].get<std::string>()},
-                  {"known_models", models},
-                  {"model_doc_link", ""},
-                  {"config_keys", keys}};
-        entries_.push_back({name, "Declarative", meta, plugin, table, decl});
+        entries_.push_back(std::move(entry));
     }
+}
+
+void ProviderCatalog::put_declarative(const Json& declaration)
+{
+    auto made = declarative_entry(declaration);
+    if (auto* problem = std::get_if<std::string>(&made)) throw invalid_argument(*problem);
+    auto& entry = std::get<ProviderEntry>(made);
+    std::unique_lock lock(mutex_);
+    if (const ProviderEntry* existing = find_locked(entry.name); existing && existing->provider_type != "Declarative")
+        throw conflict("provider " + entry.name + " is built in and cannot be replaced");
+    write_file_atomic(custom_dir() / (entry.name + ".json"), declaration.dump(2) + "\n");
+    for (auto& e : entries_)
+        if (e.name == entry.name) e.removed = true;
+    entries_.push_back(std::move(entry));
+}
+
+void ProviderCatalog::remove_declarative(const std::string& name)
+{
+    std::unique_lock lock(mutex_);
+    const ProviderEntry* existing = find_locked(name);
+    if (!existing || existing->provider_type != "Declarative") throw not_found("No custom provider named " + name);
+    std::error_code ec;
+    std::filesystem::remove(custom_dir() / (name + ".json"), ec);
+    if (ec) throw internal_error("cannot remove the file of custom provider " + name + ": " + ec.message());
+    for (auto& e : entries_)
+        if (e.name == name) e.removed = true;
+}
+
+std::vector<ProviderEntry> ProviderCatalog::entries() const
+{
+    std::shared_lock lock(mutex_);
+    std::vector<ProviderEntry> out;
+    for (const auto& e : entries_)
+        if (!e.removed) out.push_back(e);
+    return out;
+}
+
+const ProviderEntry* ProviderCatalog::find_locked(const std::string& name) const noexcept
+{
+    for (auto& e : entries_)
+        if (!e.removed && e.name == name) return &e;
+    return nullptr;
 }
 
 const ProviderEntry* ProviderCatalog::find(const std::string& name) const noexcept
 {
-    for (auto& e : entries_)
-        if (e.name == name) return &e;
-    return nullptr;
+    std::shared_lock lock(mutex_);
+    return find_locked(name);
 }
 
 bool ProviderCatalog::is_configured(const ProviderEntry& entry) const
@@ -147,7 +230,7 @@ bool ProviderCatalog::is_configured(const ProviderEntry& entry) const
 Json ProviderCatalog::details() const
 {
     Json out = Json::array();
-    for (const auto& e : entries_)
+    for (const auto& e : entries())
         out.push_back(Json{{"name", e.name}, {"metadata", e.metadata}, {"is_configured", is_configured(e)}, {"provider_type", e.provider_type}});
     return out;
 }
@@ -199,10 +282,11 @@ ProviderOutcome ProviderCatalog::stream(const ProviderEntry& entry, Json request
     return ProviderOutcome{st, st == GAGGLE_OK ? std::string() : std::string(err.message)};
 }
 
-std::vector<std::string> ProviderCatalog::list_models(const ProviderEntry& entry) const
+std::vector<std::string> ProviderCatalog::list_models(const ProviderEntry& entry, const std::optional<std::string>& api_key) const
 {
     Json request{{"provider", entry.name}};
     if (Json c = connection_for(entry); !c.is_null()) request["connection"] = c;
+    if (api_key) request["connection"]["api_key"] = *api_key;
     const std::string text = request.dump();
     gaggle_buffer out{};
     gaggle_error err{};
@@ -210,9 +294,15 @@ std::vector<std::string> ProviderCatalog::list_models(const ProviderEntry& entry
     const gaggle_status st = entry.table->list_models(entry.plugin->handle(), {text.data(), text.size()}, &out, &err);
     if (st != GAGGLE_OK) {
         const std::string message = provider_error_class(st) + ": " + err.message;
-        if (st == GAGGLE_ERR_RATE_LIMITED) throw Error(ErrorKind::rate_limited, message);
-        if (st == GAGGLE_ERR_AUTHENTICATION || st == GAGGLE_ERR_INVALID_ARGUMENT) throw invalid_argument(message);
-        throw Error(ErrorKind::internal, message);
+        switch (st) {
+        case GAGGLE_ERR_RATE_LIMITED: throw Error(ErrorKind::rate_limited, message);
+        case GAGGLE_ERR_AUTHENTICATION:
+        case GAGGLE_ERR_INVALID_ARGUMENT:
+        case GAGGLE_ERR_UNSUPPORTED: throw invalid_argument(message);
+        case GAGGLE_ERR_INTERNAL: throw internal_error(message); // the plugin's bug, not the upstream's
+        case GAGGLE_ERR_TIMEOUT: throw Error(ErrorKind::gateway_timeout, message);
+        default: throw Error(ErrorKind::bad_gateway, message); // the provider failed, not this server
+        }
     }
     std::vector<std::string> names;
     const gaggle_host* host = entry.plugin->host();
@@ -223,7 +313,7 @@ std::vector<std::string> ProviderCatalog::list_models(const ProviderEntry& entry
             else if (m.is_object() && m.contains("name")) names.push_back(m["name"].get<std::string>());
     } catch (const std::exception&) {
         host->free(host, out.data);
-        throw internal_error("provider " + entry.name + " returned a malformed model list");
+        throw Error(ErrorKind::bad_gateway, "provider " + entry.name + " returned a malformed model list");
     }
     host->free(host, out.data);
     return names;

@@ -9,9 +9,13 @@
 
 #include "plugin/gaggle_abi.hpp"
 
+#include <deque>
+#include <filesystem>
 #include <functional>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace gaggle {
@@ -23,6 +27,7 @@ struct ProviderEntry {
     const LoadedPlugin* plugin = nullptr;
     const gaggle_provider_v1* table = nullptr;
     std::optional<Json> declaration; // the JSON file of a declarative provider
+    bool removed = false;            // replaced or deleted; kept alive for turns still holding it
 };
 
 // The outcome of one provider call. status is a GAGGLE_* code; message the provider's own words.
@@ -31,11 +36,15 @@ struct ProviderOutcome {
     std::string message;
 };
 
+// Thread-safe. Entries are never destroyed while the server runs: a custom provider that is
+// updated or deleted is marked removed and a new entry is added, so a turn holding a pointer
+// keeps a valid one.
 class ProviderCatalog {
 public:
     ProviderCatalog(const PluginRegistry& plugins, const Config& config);
 
-    const std::vector<ProviderEntry>& entries() const noexcept { return entries_; }
+    // A snapshot of the live entries.
+    std::vector<ProviderEntry> entries() const;
     const ProviderEntry* find(const std::string& name) const noexcept;
     // Every required config key (secret or not) has a value.
     bool is_configured(const ProviderEntry& entry) const;
@@ -47,16 +56,30 @@ public:
     // [blocking] Streams one completion; each event JSON goes to on_event on this thread.
     ProviderOutcome stream(const ProviderEntry& entry, Json request, const std::function<void(const Json&)>& on_event,
                            const CancelToken& cancel) const;
-    // [blocking] The provider's model names, or throws gaggle::Error with the mapped kind.
-    std::vector<std::string> list_models(const ProviderEntry& entry) const;
+    // [blocking] The provider's model names, or throws gaggle::Error: 400 for the caller's
+    // credentials or request, 429 rate limited, 502 an upstream failure, 504 an upstream timeout.
+    // `api_key`, when given, is tried instead of the configured one (detect-provider).
+    std::vector<std::string> list_models(const ProviderEntry& entry, const std::optional<std::string>& api_key = {}) const;
+
+    // Custom providers (config/custom_providers/<name>.json): the declaration is checked and
+    // written, then the entry replaces any of the same name. Throws invalid_argument for a bad
+    // declaration, not_found when removing an unknown name.
+    void put_declarative(const Json& declaration);
+    void remove_declarative(const std::string& name);
+    std::filesystem::path custom_dir() const;
 
 private:
     void add_plugin_providers(const PluginRegistry& plugins);
-    void add_declarative_providers(const PluginRegistry& plugins);
+    void add_declarative_providers();
+    // The entry for a declaration, or an error message.
+    std::variant<ProviderEntry, std::string> declarative_entry(const Json& decl) const;
+    const ProviderEntry* find_locked(const std::string& name) const noexcept;
     Json connection_for(const ProviderEntry& entry) const;
 
+    const PluginRegistry& plugins_;
     const Config& config_;
-    std::vector<ProviderEntry> entries_;
+    mutable std::shared_mutex mutex_;
+    std::deque<ProviderEntry> entries_; // a deque: adding never moves an entry
 };
 
 // Maps a provider failure status to the error class wording users see and the HTTP error kind.

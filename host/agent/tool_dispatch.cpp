@@ -119,7 +119,7 @@ ToolRound dispatch_tools(TurnContext& ctx, const std::vector<ToolCall>& calls)
             results[i] = tool_response_content(call.id, "Tool " + call.name + " does not exist.", true);
             continue;
         }
-        PermissionDecision decision = ctx.services.permissions.decide(ctx.mode, call.name, spec->read_only);
+        PermissionDecision decision = ctx.services.permissions.decide(ctx.owner, ctx.mode, call.name, spec->read_only);
         if (decision == PermissionDecision::ask && ctx.deny_on_approval) {
             results[i] = tool_response_content(call.id, unattended_text, true);
             continue;
@@ -130,10 +130,10 @@ ToolRound dispatch_tools(TurnContext& ctx, const std::vector<ToolCall>& calls)
                 round.stop_turn = true;
                 decision = PermissionDecision::deny;
             } else if (*answer == ConfirmAction::always_allow) {
-                ctx.services.permissions.set_rule(call.name, PermissionLevel::always_allow);
+                ctx.services.permissions.set_rule(ctx.owner, call.name, PermissionLevel::always_allow);
                 decision = PermissionDecision::allow;
             } else if (*answer == ConfirmAction::always_deny) {
-                ctx.services.permissions.set_rule(call.name, PermissionLevel::never_allow);
+                ctx.services.permissions.set_rule(ctx.owner, call.name, PermissionLevel::never_allow);
                 decision = PermissionDecision::deny;
             } else {
                 decision = *answer == ConfirmAction::allow_once ? PermissionDecision::allow : PermissionDecision::deny;

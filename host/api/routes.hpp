@@ -17,5 +17,7 @@ void register_seed_routes(Router& router, AppContext& app);
 void register_extension_routes(Router& router, AppContext& app);
 void register_config_extension_routes(Router& router, AppContext& app);
 void register_recipe_routes(Router& router, AppContext& app);
+void register_config_routes(Router& router, AppContext& app);
+void register_provider_config_routes(Router& router, AppContext& app);
 
 } // namespace gaggle

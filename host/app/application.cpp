@@ -10,6 +10,7 @@
 #include "app/logging.hpp"
 #include "app/plugin_agent_bridge.hpp"
 #include "config/plugin_settings.hpp"
+#include "config/secret_store.hpp"
 #include "store/sqlite_kv_store.hpp"
 #include "store/sqlite_session_store.hpp"
 
@@ -21,10 +22,10 @@
 namespace gaggle {
 
 Application::Application(EnvLookup env, const CommandLineOverrides& flags)
-    : config_(Config::load(Paths::resolve(env), env, flags.config_file))
+    : config_(Config::load(Paths::resolve(env), env, flags.config_file, open_secret_store(Paths::resolve(env), env)))
 {
     setup_logging(config_.env(), config_.paths().log_dir());
-    const auto& report = config_.report();
+    const auto report = config_.report();
     if (!report.error.empty())
         spdlog::error("{}{}: {} (running on defaults; the file was left as it is)", report.path,
                       report.line ? " line " + std::to_string(report.line) : std::string(), report.error);
@@ -75,6 +76,8 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_extension_routes(router_, *context_);
     register_config_extension_routes(router_, *context_);
     register_recipe_routes(router_, *context_);
+    register_config_routes(router_, *context_);
+    register_provider_config_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 

@@ -20,6 +20,7 @@ enum class ErrorKind {
     internal,           // 500
     bad_gateway,        // 502: an upstream (provider) failed
     unavailable,        // 503
+    gateway_timeout,    // 504: an upstream (provider) did not answer in time
 };
 
 class Error : public std::runtime_error {

@@ -93,8 +93,8 @@ ServerSettings resolve_server_settings(const Config& config, const CommandLineOv
     if (auto origins = pick(config, std::nullopt, {"GAGGLE_CORS_ORIGINS"}, "GAGGLE_CORS_ORIGINS"))
         s.cors_origins = split_list(*origins);
 
-    if (auto it = config.file_values().find("GAGGLE_USERS"); it != config.file_values().end())
-        add_users(*it, "config.yaml GAGGLE_USERS", s);
+    const Json file = config.file_values();
+    if (auto it = file.find("GAGGLE_USERS"); it != file.end()) add_users(*it, "config.yaml GAGGLE_USERS", s);
     if (auto file = pick(config, std::nullopt, {"GAGGLE_USERS_FILE"}, "GAGGLE_USERS_FILE")) {
         ConfigLoadReport report;
         Json users = read_yaml_map(*file, report);

@@ -18,6 +18,7 @@ int http_status_for(ErrorKind kind) noexcept
     case ErrorKind::internal: return 500;
     case ErrorKind::bad_gateway: return 502;
     case ErrorKind::unavailable: return 503;
+    case ErrorKind::gateway_timeout: return 504;
     }
     return 500;
 }

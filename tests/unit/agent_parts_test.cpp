@@ -62,26 +62,40 @@ TEST_CASE("permissions: modes, rules, and permission.yaml")
     std::ofstream(file) << "user:\n  always_allow:\n    - a__safe\n  never_allow:\n    - a__bad\n  ask_before:\n    - a__ask\n"
                            "smart_approve:\n  always_allow:\n    - kept__by_us\n";
     PermissionStore p(file);
-    CHECK(p.decide("auto", "a__bad", false) == PermissionDecision::allow); // auto never asks
-    CHECK(p.decide("approve", "a__safe", false) == PermissionDecision::allow);
-    CHECK(p.decide("approve", "a__bad", true) == PermissionDecision::deny);
-    CHECK(p.decide("smart_approve", "a__ask", true) == PermissionDecision::ask);
-    CHECK(p.decide("approve", "x__other", true) == PermissionDecision::ask);
-    CHECK(p.decide("smart_approve", "x__reader", true) == PermissionDecision::allow);
-    CHECK(p.decide("smart_approve", "x__writer", false) == PermissionDecision::ask);
+    CHECK(p.decide("default", "auto", "a__bad", false) == PermissionDecision::allow); // auto never asks
+    CHECK(p.decide("default", "approve", "a__safe", false) == PermissionDecision::allow);
+    CHECK(p.decide("default", "approve", "a__bad", true) == PermissionDecision::deny);
+    CHECK(p.decide("default", "smart_approve", "a__ask", true) == PermissionDecision::ask);
+    CHECK(p.decide("default", "approve", "x__other", true) == PermissionDecision::ask);
+    CHECK(p.decide("default", "smart_approve", "x__reader", true) == PermissionDecision::allow);
+    CHECK(p.decide("default", "smart_approve", "x__writer", false) == PermissionDecision::ask);
 
-    p.set_rule("x__writer", PermissionLevel::always_allow);
-    p.set_rule("a__bad", PermissionLevel::always_allow); // moves between lists
+    p.set_rule("default", "x__writer", PermissionLevel::always_allow);
+    p.set_rule("default", "a__bad", PermissionLevel::always_allow); // moves between lists
     PermissionStore reread(file);
-    CHECK(reread.rule_for("x__writer") == PermissionLevel::always_allow);
-    CHECK(reread.rule_for("a__bad") == PermissionLevel::always_allow);
+    CHECK(reread.rule_for("default", "x__writer") == PermissionLevel::always_allow);
+    CHECK(reread.rule_for("default", "a__bad") == PermissionLevel::always_allow);
     std::ifstream in(file);
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     CHECK(text.find("kept__by_us") != std::string::npos); // sections we do not manage survive
 
+
+    // Another user's answers live in their own file and never reach the default user, or back.
+    p.set_rule("alice", "a__safe", PermissionLevel::never_allow);
+    p.set_rule("alice", "z__tool", PermissionLevel::always_allow);
+    CHECK(p.decide("alice", "approve", "a__safe", false) == PermissionDecision::deny);
+    CHECK(p.decide("default", "approve", "a__safe", false) == PermissionDecision::allow);
+    CHECK(p.decide("default", "approve", "z__tool", false) == PermissionDecision::ask);
+    CHECK(p.decide("bob", "approve", "z__tool", false) == PermissionDecision::ask);
+    CHECK(std::filesystem::exists(dir / "permissions" / "alice.yaml"));
+    CHECK(p.file_for("../evil") == dir / "permissions" / "%2E%2E%2Fevil.yaml");
+    PermissionStore reread_alice(file);
+    CHECK(reread_alice.rule_for("alice", "z__tool") == PermissionLevel::always_allow);
+    CHECK_FALSE(reread_alice.rule_for("default", "z__tool"));
+
     std::ofstream(file) << "user: [broken\n";
     PermissionStore broken(file); // reported, not fatal
-    CHECK_FALSE(broken.rule_for("a__safe"));
+    CHECK_FALSE(broken.rule_for("default", "a__safe"));
     CHECK(normalise_mode("smart_approve") == std::optional<std::string>("smart_approve"));
     CHECK_FALSE(normalise_mode("yolo"));
     std::filesystem::remove_all(dir);
