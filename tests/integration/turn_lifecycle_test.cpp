@@ -5,6 +5,7 @@
 
 #include "agent_harness.hpp"
 
+#include <set>
 #include <thread>
 
 using namespace gaggle::test;
