@@ -5,6 +5,7 @@
 
 #include "agent_harness.hpp"
 
+#include <csignal>
 #include <set>
 #include <thread>
 
