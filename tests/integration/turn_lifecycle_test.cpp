@@ -5,6 +5,8 @@
 
 #include "agent_harness.hpp"
 
+#include <csignal>
+#include <set>
 #include <thread>
 
 using namespace gaggle::test;
