@@ -103,7 +103,7 @@ Json ExtensionService::tools(const std::string& owner, const std::string& sessio
         Json parameters = Json::array();
         if (t["inputSchema"].is_object() && t["inputSchema"].contains("properties") && t["inputSchema"]["properties"].is_object())
             for (auto& [p, schema] : t["inputSchema"]["properties"].items()) parameters.push_back(p);
-        const auto rule = permissions_.rule_for(name);
+        const auto rule = permissions_.rule_for(owner, name);
         out.push_back(Json{{"name", name}, {"description", t["description"]}, {"parameters", parameters},
                            {"permission", rule ? Json(level_name(*rule)) : Json(nullptr)}});
     }
