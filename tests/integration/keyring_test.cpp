@@ -103,9 +103,15 @@ public:
         const std::string text = run("secret-tool lookup service goose username secrets");
         return text.empty() ? Json(nullptr) : Json::parse(text);
     }
+    // gnome-keyring-daemon owns its bus name before the unlocked login keyring is the default
+    // collection; until then a store goes nowhere, so store until it reads back.
     void store_goose_item(const Json& secrets) const
     {
-        run("printf '%s' '" + secrets.dump() + "' | secret-tool store --label=goose service goose username secrets target default");
+        for (int i = 0; i < 100; ++i) {
+            run("printf '%s' '" + secrets.dump() + "' | secret-tool store --label=goose service goose username secrets target default");
+            if (goose_item() == secrets) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
     }
 
 private:

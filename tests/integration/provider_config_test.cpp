@@ -127,6 +127,7 @@ TEST_CASE("providers: custom providers are created, read, updated, used and dele
     loaded = Json::parse(h.server().get("/config/custom-providers/custom_my_local_llm").body);
     CHECK(loaded["config"]["models"].size() == 2);
     CHECK(h.server().request("PUT", "/config/custom-providers/nope", create.dump(), {{"Content-Type", "application/json"}}).status == 404);
+    create["display_name"] = "Another local LLM"; // a new name, so the URL is what is refused
     create["api_url"] = "ftp://x";
     CHECK(h.post("/config/custom-providers", create).status == 400);
 
