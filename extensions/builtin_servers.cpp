@@ -16,9 +16,9 @@
 namespace gaggle::extensions {
 
 namespace {
-const std::map<std::string, std::function<std::unique_ptr<mcp::Server>()>>& registry()
+const std::map<std::string, std::function<std::unique_ptr<mcp_server::Server>()>>& registry()
 {
-    static const std::map<std::string, std::function<std::unique_ptr<mcp::Server>()>> servers = {
+    static const std::map<std::string, std::function<std::unique_ptr<mcp_server::Server>()>> servers = {
         {"developer", developer::make_developer_server},
         {"memory", memory::make_memory_server},
     };

@@ -1,6 +1,6 @@
 #include "common/json_limits.hpp"
 
-namespace gaggle::mcp {
+namespace gaggle::mcp_server {
 
 int json_nesting_depth(std::string_view text, int limit)
 {
@@ -22,4 +22,4 @@ int json_nesting_depth(std::string_view text, int limit)
     return deepest;
 }
 
-} // namespace gaggle::mcp
+} // namespace gaggle::mcp_server

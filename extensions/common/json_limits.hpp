@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace gaggle::mcp {
+namespace gaggle::mcp_server {
 
 constexpr std::size_t max_frame_bytes = 16u << 20; // one JSON-RPC message (a write of a large file fits)
 constexpr int max_json_depth = 64;                 // MCP frames are shallow; tool arguments rarely pass 10
@@ -13,4 +13,4 @@ constexpr int max_json_depth = 64;                 // MCP frames are shallow; to
 // once `limit` is passed (returns limit + 1), so it is O(n) with no recursion whatever the input.
 int json_nesting_depth(std::string_view text, int limit = max_json_depth);
 
-} // namespace gaggle::mcp
+} // namespace gaggle::mcp_server

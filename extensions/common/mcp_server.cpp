@@ -7,7 +7,7 @@
 #include <chrono>
 #include <unistd.h>
 
-namespace gaggle::mcp {
+namespace gaggle::mcp_server {
 
 using nlohmann::json;
 
@@ -416,4 +416,4 @@ void Server::reap_finished_calls()
     for (auto& t : done) t.join();
 }
 
-} // namespace gaggle::mcp
+} // namespace gaggle::mcp_server

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-namespace gaggle::mcp {
+namespace gaggle::mcp_server {
 
 // The protocol versions this server speaks, newest first; an unknown request gets the newest.
 extern const std::vector<std::string> supported_protocol_versions;
@@ -152,4 +152,4 @@ constexpr int internal_error = -32603;
 // file:///a%20b → /a b; nullopt for anything that is not a local file URI.
 std::optional<std::filesystem::path> path_from_file_uri(const std::string& uri);
 
-} // namespace gaggle::mcp
+} // namespace gaggle::mcp_server

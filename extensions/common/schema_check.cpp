@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace gaggle::mcp {
+namespace gaggle::mcp_server {
 namespace {
 
 using nlohmann::json;
@@ -94,4 +94,4 @@ std::optional<std::string> check_arguments(const json& schema, const json& argum
     return std::nullopt;
 }
 
-} // namespace gaggle::mcp
+} // namespace gaggle::mcp_server

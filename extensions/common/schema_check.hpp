@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-namespace gaggle::mcp {
+namespace gaggle::mcp_server {
 
 // Returns a message naming the offending field, or nullopt when `arguments` fits `schema`.
 std::optional<std::string> check_arguments(const nlohmann::json& schema, const nlohmann::json& arguments);
 
-} // namespace gaggle::mcp
+} // namespace gaggle::mcp_server

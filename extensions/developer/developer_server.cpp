@@ -10,8 +10,8 @@
 
 namespace gaggle::developer {
 
-using mcp::CallContext;
-using mcp::ToolResult;
+using mcp_server::CallContext;
+using mcp_server::ToolResult;
 using nlohmann::json;
 
 namespace {
@@ -38,7 +38,7 @@ ToolResult shell(CallContext& ctx)
     ShellHooks hooks;
     hooks.cancelled = [&] { return ctx.cancelled(); };
     hooks.started = [&](pid_t pgid) {
-        ctx.log(mcp::LogLevel::debug, "shell", "started process group " + std::to_string(pgid) + " in " + req.working_dir.string());
+        ctx.log(mcp_server::LogLevel::debug, "shell", "started process group " + std::to_string(pgid) + " in " + req.working_dir.string());
     };
     std::size_t total = 0;
     hooks.output = [&](std::string_view chunk) {
@@ -48,7 +48,7 @@ ToolResult shell(CallContext& ctx)
         if (streamed < streamed_log_limit) {
             const auto piece = chunk.substr(0, streamed_log_limit - streamed);
             streamed += piece.size();
-            ctx.log(mcp::LogLevel::info, "shell", std::string(piece));
+            ctx.log(mcp_server::LogLevel::info, "shell", std::string(piece));
         }
         ctx.progress(static_cast<double>(total), std::nullopt, human_bytes(total) + " of output");
     };
@@ -119,9 +119,9 @@ std::string instructions()
 
 } // namespace
 
-std::unique_ptr<mcp::Server> make_developer_server()
+std::unique_ptr<mcp_server::Server> make_developer_server()
 {
-    auto server = std::make_unique<mcp::Server>(mcp::ServerInfo{"developer", GAGGLE_EXTENSIONS_VERSION, "Developer", instructions});
+    auto server = std::make_unique<mcp_server::Server>(mcp_server::ServerInfo{"developer", GAGGLE_EXTENSIONS_VERSION, "Developer", instructions});
     auto editor = std::make_shared<TextEditor>();
 
     server->add_tool({"shell", "Run a shell command",

@@ -8,6 +8,6 @@
 namespace gaggle::developer {
 
 // A server with the developer tools registered, ready for serve().
-std::unique_ptr<mcp::Server> make_developer_server();
+std::unique_ptr<mcp_server::Server> make_developer_server();
 
 } // namespace gaggle::developer

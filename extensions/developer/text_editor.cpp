@@ -12,7 +12,7 @@
 namespace gaggle::developer {
 
 namespace fs = std::filesystem;
-using mcp::ToolResult;
+using mcp_server::ToolResult;
 using nlohmann::json;
 
 std::size_t count_lines(std::string_view text)

@@ -16,18 +16,18 @@ namespace gaggle::developer {
 class TextEditor {
 public:
     // Thread-safe: calls may run concurrently (edits of one file are serialised).
-    mcp::ToolResult run(const nlohmann::json& arguments, const PathPolicy& policy);
+    mcp_server::ToolResult run(const nlohmann::json& arguments, const PathPolicy& policy);
 
     static constexpr std::size_t max_view_bytes = 400 * 1024;  // a whole-file view an LLM can take
     static constexpr std::size_t max_edit_bytes = 16u << 20;   // larger files are not edited in memory
     static constexpr std::size_t undo_depth = 16;              // edits remembered per file
 
 private:
-    mcp::ToolResult view(const std::filesystem::path& path, const nlohmann::json& args);
-    mcp::ToolResult write(const std::filesystem::path& path, const nlohmann::json& args);
-    mcp::ToolResult str_replace(const std::filesystem::path& path, const nlohmann::json& args);
-    mcp::ToolResult insert(const std::filesystem::path& path, const nlohmann::json& args);
-    mcp::ToolResult undo(const std::filesystem::path& path);
+    mcp_server::ToolResult view(const std::filesystem::path& path, const nlohmann::json& args);
+    mcp_server::ToolResult write(const std::filesystem::path& path, const nlohmann::json& args);
+    mcp_server::ToolResult str_replace(const std::filesystem::path& path, const nlohmann::json& args);
+    mcp_server::ToolResult insert(const std::filesystem::path& path, const nlohmann::json& args);
+    mcp_server::ToolResult undo(const std::filesystem::path& path);
     void remember(const std::filesystem::path& path, std::optional<std::string> before);
 
     std::mutex mutex_;

@@ -4,8 +4,8 @@
 
 namespace gaggle::memory {
 
-using mcp::CallContext;
-using mcp::ToolResult;
+using mcp_server::CallContext;
+using mcp_server::ToolResult;
 using nlohmann::json;
 
 namespace {
@@ -80,9 +80,9 @@ std::string instructions()
 
 } // namespace
 
-std::unique_ptr<mcp::Server> make_memory_server()
+std::unique_ptr<mcp_server::Server> make_memory_server()
 {
-    auto server = std::make_unique<mcp::Server>(mcp::ServerInfo{"memory", GAGGLE_EXTENSIONS_VERSION, "Memory", instructions});
+    auto server = std::make_unique<mcp_server::Server>(mcp_server::ServerInfo{"memory", GAGGLE_EXTENSIONS_VERSION, "Memory", instructions});
     const json write_annotations = {{"readOnlyHint", false}, {"destructiveHint", false}, {"idempotentHint", false}, {"openWorldHint", false}};
     const json read_annotations = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
     const json remove_annotations = {{"readOnlyHint", false}, {"destructiveHint", true}, {"idempotentHint", true}, {"openWorldHint", false}};

@@ -8,6 +8,6 @@
 
 namespace gaggle::memory {
 
-std::unique_ptr<mcp::Server> make_memory_server();
+std::unique_ptr<mcp_server::Server> make_memory_server();
 
 } // namespace gaggle::memory

@@ -20,8 +20,8 @@ using nlohmann::json;
 
 namespace {
 
-json as_json(const gaggle::mcp::ToolResult& r) { return {{"content", r.content}, {"isError", r.is_error}}; }
-std::string text(const gaggle::mcp::ToolResult& r) { return text_of(as_json(r)); }
+json as_json(const gaggle::mcp_server::ToolResult& r) { return {{"content", r.content}, {"isError", r.is_error}}; }
+std::string text(const gaggle::mcp_server::ToolResult& r) { return text_of(as_json(r)); }
 
 void wait_until_group_gone(pid_t pgid)
 {

@@ -54,7 +54,7 @@ inline std::string read_file(const std::filesystem::path& p)
 // input for the server) and joins.
 class PipedServer {
 public:
-    explicit PipedServer(mcp::Server& server)
+    explicit PipedServer(mcp_server::Server& server)
     {
         if (::pipe(to_server_) != 0 || ::pipe(from_server_) != 0) throw std::runtime_error("pipe failed");
         thread_ = std::thread([&server, this] {

@@ -16,7 +16,7 @@ namespace {
 
 struct TestTools {
     std::atomic<bool> wait_saw_cancel{false};
-    mcp::Server server{mcp::ServerInfo{"unit", "1.0", "", [] { return std::string("be kind"); }}};
+    mcp_server::Server server{mcp_server::ServerInfo{"unit", "1.0", "", [] { return std::string("be kind"); }}};
 
     TestTools()
     {
@@ -26,25 +26,25 @@ struct TestTools {
                           {"required", {"text"}},
                           {"additionalProperties", false}},
                          {{"readOnlyHint", true}},
-                         [](mcp::CallContext& ctx) {
+                         [](mcp_server::CallContext& ctx) {
                              std::string out;
                              for (int i = 0; i < ctx.arguments().value("times", 1); ++i) out += ctx.arguments()["text"].get<std::string>();
-                             return mcp::ToolResult::text(out);
+                             return mcp_server::ToolResult::text(out);
                          }});
         server.add_tool({"wait", "", "runs until cancelled, reporting progress", {{"type", "object"}}, {},
-                         [this](mcp::CallContext& ctx) {
+                         [this](mcp_server::CallContext& ctx) {
                              for (int i = 1; !ctx.cancelled(); ++i) {
                                  ctx.progress(i, std::nullopt, "tick");
-                                 ctx.log(mcp::LogLevel::info, "wait", "tick " + std::to_string(i));
+                                 ctx.log(mcp_server::LogLevel::info, "wait", "tick " + std::to_string(i));
                                  std::this_thread::sleep_for(std::chrono::milliseconds(20));
                              }
                              wait_saw_cancel = true;
-                             return mcp::ToolResult::text("stopped");
+                             return mcp_server::ToolResult::text("stopped");
                          }});
         server.add_tool({"where", "", "the working dir", {{"type", "object"}}, {},
-                         [](mcp::CallContext& ctx) { return mcp::ToolResult::text(ctx.working_dir().string()); }});
+                         [](mcp_server::CallContext& ctx) { return mcp_server::ToolResult::text(ctx.working_dir().string()); }});
         server.add_tool({"boom", "", "throws", {{"type", "object"}}, {},
-                         [](mcp::CallContext&) -> mcp::ToolResult { throw std::runtime_error("kaboom"); }});
+                         [](mcp_server::CallContext&) -> mcp_server::ToolResult { throw std::runtime_error("kaboom"); }});
     }
 };
 
@@ -78,37 +78,37 @@ TEST_CASE("mcp server: bad frames get the JSON-RPC error they deserve and the se
 
     c.send_raw("{not json");
     auto r = c.next();
-    CHECK(error_code(r) == mcp::parse_error);
+    CHECK(error_code(r) == mcp_server::parse_error);
     CHECK((*r)["id"].is_null());
 
     c.send_raw(std::string(500, '[') + std::string(500, ']'));
     r = c.next();
-    CHECK(error_code(r) == mcp::parse_error);
+    CHECK(error_code(r) == mcp_server::parse_error);
     CHECK((*r)["error"]["message"].get<std::string>().find("nested") != std::string::npos);
 
     c.send_raw(R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])");
-    CHECK(error_code(c.next()) == mcp::invalid_request);
+    CHECK(error_code(c.next()) == mcp_server::invalid_request);
     c.send_raw(R"("just a string")");
-    CHECK(error_code(c.next()) == mcp::invalid_request);
+    CHECK(error_code(c.next()) == mcp_server::invalid_request);
     c.send_raw(R"({"jsonrpc":"1.0","id":7,"method":"ping"})");
     r = c.next();
-    CHECK(error_code(r) == mcp::invalid_request);
+    CHECK(error_code(r) == mcp_server::invalid_request);
     CHECK((*r)["id"] == 7);
     c.send_raw(R"({"jsonrpc":"2.0","id":{"x":1},"method":"ping"})");
-    CHECK(error_code(c.next()) == mcp::invalid_request);
+    CHECK(error_code(c.next()) == mcp_server::invalid_request);
     c.send_raw(R"({"jsonrpc":"2.0","id":8,"method":42})");
-    CHECK(error_code(c.next()) == mcp::invalid_request);
+    CHECK(error_code(c.next()) == mcp_server::invalid_request);
 
     c.request(9, "resources/list");
-    CHECK(error_code(c.response(9)) == mcp::method_not_found);
+    CHECK(error_code(c.response(9)) == mcp_server::method_not_found);
     c.send_raw(R"({"jsonrpc":"2.0","id":10,"method":"tools/call","params":[1,2]})");
-    CHECK(error_code(c.response(10)) == mcp::invalid_params);
+    CHECK(error_code(c.response(10)) == mcp_server::invalid_params);
     c.request(11, "tools/call", {{"arguments", json::object()}});
-    CHECK(error_code(c.response(11)) == mcp::invalid_params);
+    CHECK(error_code(c.response(11)) == mcp_server::invalid_params);
     c.request(12, "tools/call", {{"name", "no_such_tool"}});
-    CHECK(error_code(c.response(12)) == mcp::invalid_params);
+    CHECK(error_code(c.response(12)) == mcp_server::invalid_params);
     c.request(13, "logging/setLevel", {{"level", "loud"}});
-    CHECK(error_code(c.response(13)) == mcp::invalid_params);
+    CHECK(error_code(c.response(13)) == mcp_server::invalid_params);
 
     // An unknown notification is ignored (no answer), and the connection is still good.
     c.notify("notifications/something_new");
@@ -226,16 +226,16 @@ TEST_CASE("mcp server: without roots the working dir is the process's")
 
 TEST_CASE("mcp helpers: nesting depth, file URIs, schema checks")
 {
-    CHECK(mcp::json_nesting_depth(R"({"a":[1,{"b":"[[[["}]})") == 3);
-    CHECK(mcp::json_nesting_depth(std::string(100000, '['), 64) == 65);
-    CHECK(mcp::json_nesting_depth(R"("\"[")") == 0);
-    CHECK(*mcp::path_from_file_uri("file:///home/u/my%20dir") == "/home/u/my dir");
-    CHECK(*mcp::path_from_file_uri("file://localhost/etc") == "/etc");
-    CHECK_FALSE(mcp::path_from_file_uri("https://example.com/x"));
-    CHECK_FALSE(mcp::path_from_file_uri("file://otherhost/x"));
+    CHECK(mcp_server::json_nesting_depth(R"({"a":[1,{"b":"[[[["}]})") == 3);
+    CHECK(mcp_server::json_nesting_depth(std::string(100000, '['), 64) == 65);
+    CHECK(mcp_server::json_nesting_depth(R"("\"[")") == 0);
+    CHECK(*mcp_server::path_from_file_uri("file:///home/u/my%20dir") == "/home/u/my dir");
+    CHECK(*mcp_server::path_from_file_uri("file://localhost/etc") == "/etc");
+    CHECK_FALSE(mcp_server::path_from_file_uri("https://example.com/x"));
+    CHECK_FALSE(mcp_server::path_from_file_uri("file://otherhost/x"));
     const json schema = {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}, {"mode", {{"enum", {"a", "b"}}}}, {"xs", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}}};
-    CHECK_FALSE(mcp::check_arguments(schema, {{"n", 3}}));
-    CHECK(mcp::check_arguments(schema, {{"n", 3.5}})->find("'n'") != std::string::npos);
-    CHECK(mcp::check_arguments(schema, {{"mode", "c"}})->find("'mode'") != std::string::npos);
-    CHECK(mcp::check_arguments(schema, {{"xs", {1, "2"}}})->find("xs[1]") != std::string::npos);
+    CHECK_FALSE(mcp_server::check_arguments(schema, {{"n", 3}}));
+    CHECK(mcp_server::check_arguments(schema, {{"n", 3.5}})->find("'n'") != std::string::npos);
+    CHECK(mcp_server::check_arguments(schema, {{"mode", "c"}})->find("'mode'") != std::string::npos);
+    CHECK(mcp_server::check_arguments(schema, {{"xs", {1, "2"}}})->find("xs[1]") != std::string::npos);
 }
