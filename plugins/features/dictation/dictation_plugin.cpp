@@ -1,6 +1,8 @@
 // The dictation feature plugin: goosed's /dictation/* routes. Audio arrives base64 in JSON, is
 // checked and decoded here, and goes to one backend: `local` (PocketSphinx, offline) or a hosted
 // API (`openai`, `groq`, `elevenlabs`). Handlers parse, call one backend, and write JSON.
+#include <algorithm>
+#include <cctype>
 #include "audio_decoder.hpp"
 #include "dictation_error.hpp"
 #include "local_models.hpp"
@@ -115,7 +117,15 @@ private:
         return j.is_object() ? j : Json::object();
     }
 
-    static std::string model_id(const sdk::Request& request) { return std::string(request.param("model_id")); }
+    // Model ids name folders and appear in JSON answers: only [A-Za-z0-9._-], no leading dot.
+    static std::string model_id(const sdk::Request& request)
+    {
+        const std::string id(request.param("model_id"));
+        const bool ok = !id.empty() && id.size() <= 128 && id[0] != '.' &&
+                        std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == '-'; });
+        if (!ok) throw DictationError(404, "No dictation model has that id");
+        return id;
+    }
 
     std::string local_model_id() const
     {

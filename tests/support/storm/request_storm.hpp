@@ -170,6 +170,22 @@ inline std::vector<Shot> shots_for(const Route& route, const std::string& secret
 
 // Sends one shot on a fresh connection and reads the answer's status and body (the headers of an
 // event stream are enough: its body never ends).
+// The body of a chunked response, joined (chunk extensions and trailers ignored).
+inline std::string dechunk(const std::string& raw)
+{
+    std::string out;
+    size_t pos = 0;
+    while (pos < raw.size()) {
+        const size_t eol = raw.find("\r\n", pos);
+        if (eol == std::string::npos) break;
+        const size_t size = std::strtoul(raw.c_str() + pos, nullptr, 16);
+        if (size == 0 || eol + 2 + size > raw.size()) break;
+        out.append(raw, eol + 2, size);
+        pos = eol + 2 + size + 2;
+    }
+    return out;
+}
+
 inline Outcome fire(int port, const Shot& shot, int timeout_ms = 30000)
 {
     Outcome out;
@@ -212,6 +228,8 @@ inline Outcome fire(int port, const Shot& shot, int timeout_ms = 30000)
                 std::string lower = head;
                 for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                 if (lower.find("text/event-stream") != std::string::npos) break;
+                if (lower.find("transfer-encoding: chunked") != std::string::npos && got.find("\r\n0\r\n\r\n", head_end) != std::string::npos)
+                    break;
                 const size_t cl = lower.find("content-length:");
                 if (cl != std::string::npos &&
                     got.size() - head_end - 4 >= std::strtoull(lower.c_str() + cl + 15, nullptr, 10))
@@ -224,7 +242,11 @@ inline Outcome fire(int port, const Shot& shot, int timeout_ms = 30000)
     out.status = std::atoi(got.c_str() + 9);
     const size_t head_end = got.find("\r\n\r\n");
     if (head_end != std::string::npos) {
-        const json body = json::parse(got.substr(head_end + 4), nullptr, false);
+        std::string text = got.substr(head_end + 4);
+        std::string lower_head = got.substr(0, head_end);
+        for (auto& c : lower_head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower_head.find("transfer-encoding: chunked") != std::string::npos) text = dechunk(text);
+        const json body = json::parse(text, nullptr, false);
         out.json_message = body.is_object() && body.contains("message") && body["message"].is_string();
     }
     return out;
