@@ -42,7 +42,8 @@ class StubHost;
 class StubPlugin {
 public:
     StubPlugin(const gaggle_plugin_entry* entry, gaggle_plugin* handle) : entry_(entry), handle_(handle) {}
-    StubPlugin(StubPlugin&& o) noexcept : entry_(o.entry_), handle_(std::exchange(o.handle_, nullptr)), started_(o.started_) {}
+    StubPlugin(StubPlugin&& o) noexcept
+        : entry_(o.entry_), handle_(std::exchange(o.handle_, nullptr)), started_(o.started_), routes_(std::move(o.routes_)) {}
     StubPlugin(const StubPlugin&) = delete;
     StubPlugin& operator=(const StubPlugin&) = delete;
     ~StubPlugin()
@@ -69,16 +70,22 @@ public:
     StubResponse request(const std::string& method, const std::string& path, const std::string& body = {})
     {
         const gaggle_feature_v1* f = feature();
-        if (!started_) {
-            gaggle_error err = error();
-            if (f->start(handle_, &err) != GAGGLE_OK) throw std::runtime_error(std::string("start: ") + err.message);
-            started_ = true;
+        {
+            // start() and routes() are [main-thread]: called once, under a lock, as the host does;
+            // only handle() runs on the (concurrent) request threads.
+            std::lock_guard lock(start_mutex_);
+            if (!started_) {
+                gaggle_error err = error();
+                if (f->start(handle_, &err) != GAGGLE_OK) throw std::runtime_error(std::string("start: ") + err.message);
+                size_t count = 0;
+                const gaggle_route* routes = f->routes(handle_, &count);
+                for (size_t i = 0; routes && i < count; ++i) routes_.emplace_back(routes[i].method, routes[i].path);
+                started_ = true;
+            }
         }
-        size_t count = 0;
-        const gaggle_route* routes = f->routes(handle_, &count);
-        for (size_t i = 0; routes && i < count; ++i) {
+        for (size_t i = 0; i < routes_.size(); ++i) {
             std::vector<std::pair<std::string, std::string>> params;
-            if (method == routes[i].method && match(routes[i].path, path, params)) return call(f, i, method, path, body, params);
+            if (method == routes_[i].first && match(routes_[i].second, path, params)) return call(f, i, method, path, body, params);
         }
         StubResponse none;
         none.status = 404;
@@ -140,6 +147,8 @@ private:
     const gaggle_plugin_entry* entry_;
     gaggle_plugin* handle_;
     bool started_ = false;
+    std::mutex start_mutex_;
+    std::vector<std::pair<std::string, std::string>> routes_; // method, path template
 };
 
 class StubHost {
