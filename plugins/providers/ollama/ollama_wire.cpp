@@ -22,7 +22,10 @@ void user_messages(const Json& message, Json& out, const std::map<std::string, s
     for (const Json& item : message["content"]) {
         const std::string type = content_type(item);
         if (type == "text") {
-            if (!str_of(item, "text").empty()) text += (text.empty() ? "" : "\n") + str_of(item, "text");
+            const std::string piece = str_of(item, "text");
+            if (piece.empty()) continue;
+            if (!text.empty()) text += '\n';
+            text += piece;
         } else if (type == "image") {
             images.push_back(str_of(item, "data"));
         } else if (type == "toolResponse") {
