@@ -8,15 +8,10 @@
 // GAGGLE_AGENT_IDLE_SECONDS) so eviction is part of what is measured. Never fails on memory.
 //
 //   soak_bench [--sessions N] [--idle-seconds S]
-#include "bench_support.hpp"
+#include "bench_server.hpp"
 #include "common/json.hpp"
 
 #include "scripted_provider/scripted_provider.hpp"
-
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/ServerSocket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -35,99 +30,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Server {
-    pid_t pid = -1;
-    int port = 0;
-    std::filesystem::path root;
-
-    Server(const std::string& provider_url, int idle_seconds)
-    {
-        root = std::filesystem::temp_directory_path() / ("gaggle-soak-" + std::to_string(getpid()));
-        std::filesystem::remove_all(root);
-        std::filesystem::create_directories(root);
-        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-        port = probe.address().port();
-        probe.close();
-        pid = fork();
-        if (pid == 0) {
-            setenv("GOOSE_PATH_ROOT", root.c_str(), 1);
-            setenv("GOOSE_PORT", std::to_string(port).c_str(), 1);
-            setenv("GOOSE_SERVER__SECRET_KEY", "soak", 1);
-            setenv("GOOSE_PROVIDER", "openai", 1);
-            setenv("GOOSE_MODEL", "gpt-4o", 1);
-            setenv("OPENAI_HOST", provider_url.c_str(), 1);
-            setenv("OPENAI_API_KEY", "sk-soak", 1);
-            setenv("GOOSE_LOG_LEVEL", "warn", 1);
-            setenv("GAGGLE_BUS_IDLE_SECONDS", std::to_string(idle_seconds).c_str(), 1);
-            setenv("GAGGLE_AGENT_IDLE_SECONDS", std::to_string(idle_seconds).c_str(), 1);
-            execl(GAGGLE_BINARY, GAGGLE_BINARY, "agent", static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        for (int i = 0; i < 500; ++i) {
-            try {
-                if (call("GET", "/status", "", nullptr) == 200) return;
-            } catch (const std::exception&) {
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        throw std::runtime_error("server did not start");
-    }
-    ~Server()
-    {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-        std::filesystem::remove_all(root);
-    }
-
-    int call(const std::string& method, const std::string& path, const std::string& body, std::string* out,
-             const std::string& last_event_id = "") const
-    {
-        Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-        s.setTimeout(Poco::Timespan(60, 0));
-        Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        req.set("X-Secret-Key", "soak");
-        if (!last_event_id.empty()) req.set("Last-Event-ID", last_event_id);
-        if (!body.empty()) {
-            req.setContentType("application/json");
-            req.setContentLength64(static_cast<Poco::Int64>(body.size()));
-        }
-        s.sendRequest(req) << body;
-        Poco::Net::HTTPResponse res;
-        std::istream& in = s.receiveResponse(res);
-        if (out) {
-            std::stringstream ss;
-            ss << in.rdbuf();
-            *out = ss.str();
-        }
-        return res.getStatus();
-    }
-
-    // Reads an SSE stream until a Finish event arrives; the connection is dropped after it.
-    bool read_until_finish(const std::string& path, const std::string& last_event_id) const
-    {
-        Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-        s.setTimeout(Poco::Timespan(30, 0));
-        Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
-        req.set("X-Secret-Key", "soak");
-        req.set("Last-Event-ID", last_event_id);
-        s.sendRequest(req);
-        Poco::Net::HTTPResponse res;
-        std::istream& in = s.receiveResponse(res);
-        std::string line;
-        while (std::getline(in, line))
-            if (line.rfind("data: ", 0) == 0 && line.find("\"type\":\"Finish\"") != std::string::npos) return true;
-        return false;
-    }
-
-    long rss_kb() const
-    {
-        std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-        std::string line;
-        while (std::getline(in, line))
-            if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-        return 0;
-    }
-};
+using gaggle::bench::BenchServer;
 
 Json user_message(int i)
 {
@@ -150,8 +53,9 @@ int main(int argc, char** argv)
                {"match", {{"path", "/v1/chat/completions"}}}};
     gaggle::testing::ScriptedProvider provider(json::array({reply}));
     provider.start();
-    Server server(provider.base_url(), idle_seconds);
-    const std::string dir = server.root.string();
+    const std::string idle = std::to_string(idle_seconds);
+    BenchServer server(provider.base_url(), {{"GAGGLE_BUS_IDLE_SECONDS", idle}, {"GAGGLE_AGENT_IDLE_SECONDS", idle}});
+    const std::string dir = server.root().string();
 
     long rss_100 = 0;
     int failures = 0;

@@ -10,18 +10,13 @@
 // resident memory per open session. It never fails on time.
 //
 //   turn_bench [--turns N] [--tokens T]
-#include "bench_support.hpp"
+#include "bench_server.hpp"
 #include "common/json.hpp"
 #include "plugin/plugin_registry.hpp"
 
 #include <gaggle/provider.h>
 
 #include "scripted_provider/scripted_provider.hpp"
-
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/ServerSocket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -30,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -53,94 +49,24 @@ json text_response(int tokens)
     return {{"format", "openai"}, {"chunks", chunks}, {"usage", {{"input_tokens", 20}, {"output_tokens", tokens}}}};
 }
 
-struct Http {
-    int port;
-    std::string secret;
-    // Sends a request and reads the whole body; returns it.
-    std::string call(const std::string& method, const std::string& path, const std::string& body) const
-    {
-        Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-        s.setTimeout(Poco::Timespan(60, 0));
-        Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        req.set("X-Secret-Key", secret);
-        req.setContentType("application/json");
-        req.setContentLength64(static_cast<Poco::Int64>(body.size()));
-        s.sendRequest(req) << body;
-        Poco::Net::HTTPResponse res;
-        std::stringstream ss;
-        ss << s.receiveResponse(res).rdbuf();
-        return ss.str();
-    }
-    std::string start_session(const std::string& dir) const
-    {
-        return Json::parse(call("POST", "/agent/start", Json{{"working_dir", dir}}.dump()))["id"].get<std::string>();
-    }
-    // One turn through POST /reply, read to the end of the stream.
-    std::string turn(const std::string& session_id) const
-    {
-        Json msg{{"role", "user"}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", "go"}}})},
-                 {"metadata", {{"userVisible", true}, {"agentVisible", true}}}};
-        return call("POST", "/reply", Json{{"session_id", session_id}, {"user_message", msg}}.dump());
-    }
-};
+using gaggle::bench::BenchServer;
 
-struct Server {
-    pid_t pid = -1;
-    Http http;
-    std::filesystem::path root;
+std::string start_session(const BenchServer& server, const std::string& dir)
+{
+    std::string body;
+    server.call("POST", "/agent/start", Json{{"working_dir", dir}}.dump(), &body);
+    return Json::parse(body)["id"].get<std::string>();
+}
 
-    Server(const std::string& provider_url)
-    {
-        root = std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(getpid()));
-        std::filesystem::remove_all(root);
-        std::filesystem::create_directories(root);
-        Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-        http.port = probe.address().port();
-        probe.close();
-        http.secret = "bench";
-        pid = fork();
-        if (pid == 0) {
-            setenv("GOOSE_PATH_ROOT", root.c_str(), 1);
-            setenv("GOOSE_PORT", std::to_string(http.port).c_str(), 1);
-            setenv("GOOSE_SERVER__SECRET_KEY", "bench", 1);
-            setenv("GOOSE_PROVIDER", "openai", 1);
-            setenv("GOOSE_MODEL", "gpt-4o", 1);
-            setenv("OPENAI_HOST", provider_url.c_str(), 1);
-            setenv("OPENAI_API_KEY", "sk-bench", 1);
-            setenv("GOOSE_LOG_LEVEL", "warn", 1);
-            if (const char* sync = getenv("BENCH_DB_SYNC")) setenv("GAGGLE_DB_SYNC", sync, 1);
-            execl(GAGGLE_BINARY, GAGGLE_BINARY, "agent", static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        for (int i = 0; i < 500; ++i) {
-            try {
-                Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(http.port));
-                Poco::Net::HTTPRequest req("GET", "/status");
-                s.sendRequest(req);
-                Poco::Net::HTTPResponse res;
-                s.receiveResponse(res);
-                if (res.getStatus() == 200) return;
-            } catch (const std::exception&) {
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        throw std::runtime_error("server did not start");
-    }
-    ~Server()
-    {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-        std::filesystem::remove_all(root);
-    }
-    long rss_kb() const
-    {
-        std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-        std::string line;
-        while (std::getline(in, line))
-            if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-        return 0;
-    }
-};
+// One turn through POST /reply, read to the end of the stream; returns the stream.
+std::string turn(const BenchServer& server, const std::string& session_id)
+{
+    Json msg{{"role", "user"}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", "go"}}})},
+             {"metadata", {{"userVisible", true}, {"agentVisible", true}}}};
+    std::string body;
+    server.call("POST", "/reply", Json{{"session_id", session_id}, {"user_message", msg}}.dump(), &body);
+    return body;
+}
 
 // The plugin called directly: the same request bytes the host would build, minus the host.
 double direct_turn_ms(const gaggle::LoadedPlugin& plugin, const std::string& request)
@@ -234,15 +160,17 @@ int main(int argc, char** argv)
     for (int i = 0; i < 3; ++i) direct_turn_ms(*openai, request); // warm up
     for (int i = 0; i < turns; ++i) direct.push_back(direct_turn_ms(*openai, request));
 
-    Server server(url);
-    const std::string dir = server.root.string();
-    const std::string session = server.http.start_session(dir);
-    for (int i = 0; i < 3; ++i) server.http.turn(server.http.start_session(dir));
+    std::map<std::string, std::string> env;
+    if (const char* sync = getenv("BENCH_DB_SYNC")) env["GAGGLE_DB_SYNC"] = sync;
+    BenchServer server(url, env);
+    const std::string dir = server.root().string();
+    const std::string session = start_session(server, dir);
+    for (int i = 0; i < 3; ++i) turn(server, start_session(server, dir));
     for (int i = 0; i < turns; ++i) {
         // A fresh session per turn keeps the history (and so the request) the same size as direct.
-        const std::string s = server.http.start_session(dir);
+        const std::string s = start_session(server, dir);
         const auto t = Clock::now();
-        const std::string body = server.http.turn(s);
+        const std::string body = turn(server, s);
         host.push_back(ms_since(t));
         if (body.find("\"Finish\"") == std::string::npos) throw std::runtime_error("turn did not finish: " + body.substr(0, 300));
     }
@@ -250,9 +178,9 @@ int main(int argc, char** argv)
     // fsyncs per plain turn, counted from outside over 10 turns (commits per turn are counted in
     // the store by tests/unit/turn_durability_test.cpp: 2 per plain turn, 4 with one tool round).
     std::vector<std::string> fsync_sessions;
-    for (int i = 0; i < 10; ++i) fsync_sessions.push_back(server.http.start_session(dir));
-    const long plain_fsyncs = count_fsyncs(server.pid, [&] {
-        for (auto& s : fsync_sessions) server.http.turn(s);
+    for (int i = 0; i < 10; ++i) fsync_sessions.push_back(start_session(server, dir));
+    const long plain_fsyncs = count_fsyncs(server.pid(), [&] {
+        for (auto& s : fsync_sessions) turn(server, s);
     });
 
     // The baseline of a tool turn's first provider call: the tool call alone, straight to the plugin.
@@ -271,9 +199,9 @@ int main(int argc, char** argv)
     }
     provider.set_scenario(tool_scenario);
     for (int i = 0; i < turns; ++i) {
-        const std::string s = server.http.start_session(dir);
+        const std::string s = start_session(server, dir);
         const auto t = Clock::now();
-        server.http.turn(s);
+        turn(server, s);
         tool.push_back(ms_since(t));
     }
     json fsync_tools = json::array();
@@ -284,9 +212,9 @@ int main(int argc, char** argv)
     }
     provider.set_scenario(fsync_tools);
     std::vector<std::string> tool_sessions;
-    for (int i = 0; i < 10; ++i) tool_sessions.push_back(server.http.start_session(dir));
-    const long tool_fsyncs = count_fsyncs(server.pid, [&] {
-        for (auto& s : tool_sessions) server.http.turn(s);
+    for (int i = 0; i < 10; ++i) tool_sessions.push_back(start_session(server, dir));
+    const long tool_fsyncs = count_fsyncs(server.pid(), [&] {
+        for (auto& s : tool_sessions) turn(server, s);
     });
 
     // 20 turns at once against one, with the model pacing tokens like a real one (10 ms apart):
@@ -295,21 +223,21 @@ int main(int argc, char** argv)
     paced["delay_ms"] = 10;
     provider.set_scenario(json::array({paced}));
     std::vector<std::string> sessions;
-    for (int i = 0; i < 20; ++i) sessions.push_back(server.http.start_session(dir));
+    for (int i = 0; i < 20; ++i) sessions.push_back(start_session(server, dir));
     const auto one_t = Clock::now();
-    server.http.turn(server.http.start_session(dir));
+    turn(server, start_session(server, dir));
     const double one = ms_since(one_t);
     const auto many_t = Clock::now();
     std::vector<std::thread> threads;
-    for (auto& s : sessions) threads.emplace_back([&server, s] { server.http.turn(s); });
+    for (auto& s : sessions) threads.emplace_back([&server, s] { turn(server, s); });
     for (auto& t : threads) t.join();
     const double twenty = ms_since(many_t);
 
     // Memory: idle, then with 200 sessions opened (each gets an in-memory agent).
     const long rss_before = server.rss_kb();
     for (int i = 0; i < 200; ++i) {
-        const std::string s = server.http.start_session(dir);
-        server.http.call("POST", "/agent/resume", Json{{"session_id", s}, {"load_model_and_extensions", false}}.dump());
+        const std::string s = start_session(server, dir);
+        server.call("POST", "/agent/resume", Json{{"session_id", s}, {"load_model_and_extensions", false}}.dump());
     }
     const long rss_after = server.rss_kb();
 
