@@ -20,25 +20,8 @@ using gaggle::Json;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::filesystem::path config_file(const ServerProcess& s) { return s.root() / "config" / "config.yaml"; }
-
-// Every log line the server wrote: its stderr and the log files under state/.
-std::string all_logs(const ServerProcess& s)
-{
-    std::string out = s.stderr_text();
-    std::error_code ec;
-    for (auto& e : std::filesystem::recursive_directory_iterator(s.root() / "state", ec))
-        if (e.is_regular_file()) out += slurp(e.path());
-    return out;
-}
 
 HttpResult upsert(const ServerProcess& s, const std::string& key, const Json& value, bool secret = false)
 {
@@ -135,7 +118,7 @@ TEST_CASE("config: writes keep comments and keys the server does not manage, and
     ServerProcess server(o);
     CHECK(upsert(server, "GOOSE_MODEL", "gpt-4o").status == 200);
     CHECK(upsert(server, "GOOSE_PROVIDER", "anthropic").status == 200);
-    const std::string text = slurp(config_file(server));
+    const std::string text = read_text_file(config_file(server));
     CHECK(text.find("# my settings") != std::string::npos);
     CHECK(text.find("# extensions below") != std::string::npos);
     CHECK(text.find("enabled: true   # keep") != std::string::npos);
@@ -143,8 +126,8 @@ TEST_CASE("config: writes keep comments and keys the server does not manage, and
     CHECK(read_key(server, "GOOSE_PROVIDER") == "anthropic");
     CHECK(read_key(server, "extensions")["developer"]["type"] == "builtin");
     // Two writes: .bak holds the state before the last one, .bak.1 the original.
-    CHECK(slurp(root.path() / "config" / "config.yaml.bak.1") == original);
-    CHECK(slurp(root.path() / "config" / "config.yaml.bak").find("GOOSE_MODEL") != std::string::npos);
+    CHECK(read_text_file(root.path() / "config" / "config.yaml.bak.1") == original);
+    CHECK(read_text_file(root.path() / "config" / "config.yaml.bak").find("GOOSE_MODEL") != std::string::npos);
     CHECK(Json::parse(server.post_json("/config/backup", "").body).get<std::string>().find("config.yaml.bak") != std::string::npos);
 }
 
@@ -229,7 +212,7 @@ TEST_CASE("config: validate, recover and init")
     CHECK(r.status == 200);
     CHECK(Json::parse(r.body).get<std::string>().find("Recovered") != std::string::npos);
     CHECK(read_key(server, "GOOSE_PROVIDER") == "openai");
-    CHECK(slurp(root.path() / "config" / "config.yaml.corrupted") == "GOOSE_PROVIDER: [unclosed\n");
+    CHECK(read_text_file(root.path() / "config" / "config.yaml.corrupted") == "GOOSE_PROVIDER: [unclosed\n");
     CHECK(server.get("/config/validate").status == 200);
 }
 
@@ -257,14 +240,14 @@ TEST_CASE("secrets (file store): secrets.yaml is 0600, values never in a respons
     REQUIRE(stat(secrets_file.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(YAML::LoadFile(secrets_file.string())["OPENAI_API_KEY"].as<std::string>() == secret);
-    CHECK(slurp(config_file(server)).find(secret) == std::string::npos);
+    CHECK(read_text_file(config_file(server)).find(secret) == std::string::npos);
 
     r = server.post_json("/config/remove", R"({"key":"OPENAI_API_KEY","is_secret":true})");
     responses += r.body;
     CHECK(r.status == 200);
     CHECK(Json::parse(server.post_json("/config/read", R"({"key":"OPENAI_API_KEY","is_secret":true})").body) == false);
     CHECK(responses.find(secret) == std::string::npos);
-    CHECK(all_logs(server).find(secret) == std::string::npos);
+    CHECK(server.all_logs().find(secret) == std::string::npos);
 }
 
 TEST_CASE("secrets: the environment overrides the store")

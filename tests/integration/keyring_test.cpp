@@ -24,13 +24,6 @@ using gaggle::Json;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 class SecretServiceSession {
 public:
@@ -59,7 +52,7 @@ public:
         }
         for (int i = 0; i < 1000 && address_.empty(); ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            address_ = slurp(dir_.path() / "bus");
+            address_ = read_text_file(dir_.path() / "bus");
             while (!address_.empty() && address_.back() == '\n') address_.pop_back();
         }
         REQUIRE_MESSAGE(!address_.empty(), "dbus-run-session did not start");
@@ -120,15 +113,6 @@ private:
     std::string address_;
 };
 
-std::string all_logs(const ServerProcess& s)
-{
-    std::string out = s.stderr_text();
-    std::error_code ec;
-    for (auto& e : std::filesystem::recursive_directory_iterator(s.root() / "state", ec))
-        if (e.is_regular_file()) out += slurp(e.path());
-    return out;
-}
-
 bool secret_is_set(const ServerProcess& s, const std::string& key)
 {
     auto r = s.post_json("/config/read", Json{{"key", key}, {"is_secret", true}}.dump());
@@ -170,7 +154,7 @@ TEST_CASE("keyring: finds the secret the desktop stored, writes there, never lea
     responses += server.get("/config").body + server.get("/config/providers").body;
     CHECK(responses.find(desktop_key) == std::string::npos);
     CHECK(responses.find(new_key) == std::string::npos);
-    const std::string logs = all_logs(server);
+    const std::string logs = server.all_logs();
     CHECK(logs.find("OS keyring") != std::string::npos);
     CHECK(logs.find(desktop_key) == std::string::npos);
     CHECK(logs.find(new_key) == std::string::npos);
@@ -189,7 +173,7 @@ TEST_CASE("keyring: GOOSE_DISABLE_KEYRING keeps secrets in secrets.yaml even whe
     ServerProcess server(o);
     CHECK_FALSE(secret_is_set(server, "OPENAI_API_KEY"));
     CHECK(server.post_json("/config/upsert", R"({"key":"GROQ_API_KEY","value":"g-1","is_secret":true})").status == 200);
-    CHECK(slurp(server.root() / "config" / "secrets.yaml").find("GROQ_API_KEY") != std::string::npos);
+    CHECK(read_text_file(server.root() / "config" / "secrets.yaml").find("GROQ_API_KEY") != std::string::npos);
     CHECK(keyring.goose_item() == Json{{"OPENAI_API_KEY", "in-keyring"}});
 }
 
@@ -200,5 +184,5 @@ TEST_CASE("keyring: an unreachable bus falls back to secrets.yaml with one log l
     ServerProcess server(o);
     CHECK(server.post_json("/config/upsert", R"({"key":"K","value":"v","is_secret":true})").status == 200);
     CHECK(std::filesystem::exists(server.root() / "config" / "secrets.yaml"));
-    CHECK(all_logs(server).find("keyring is not usable") != std::string::npos);
+    CHECK(server.all_logs().find("keyring is not usable") != std::string::npos);
 }

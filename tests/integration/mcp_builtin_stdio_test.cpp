@@ -22,6 +22,7 @@ extern char** environ;
 
 using gaggle::test::JsonRpcLines;
 using gaggle::test::TempDir;
+using gaggle::test::read_text_file;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -117,11 +118,6 @@ std::string text_of(const json& result)
 
 bool is_error(const json& result) { return result.value("isError", false); }
 
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 void wait_until_group_gone(pid_t pgid)
 {
@@ -185,11 +181,11 @@ TEST_CASE("gaggle mcp developer over raw stdio: tools, edits on disk, bad input"
     std::ofstream(dir.path() / "code.py") << "a = 1\nb = 1\n";
     r = s.call(3, "text_editor", {{"command", "str_replace"}, {"path", "code.py"}, {"old_str", "b = 1"}, {"new_str", "b = 2"}});
     CHECK_FALSE(is_error(r));
-    CHECK(slurp(dir.path() / "code.py") == "a = 1\nb = 2\n");
+    CHECK(read_text_file(dir.path() / "code.py") == "a = 1\nb = 2\n");
     r = s.call(4, "text_editor", {{"command", "str_replace"}, {"path", "code.py"}, {"old_str", " = "}, {"new_str", "="}});
     CHECK(is_error(r));
     CHECK(text_of(r).find("matches 2 places") != std::string::npos);
-    CHECK(slurp(dir.path() / "code.py") == "a = 1\nb = 2\n");
+    CHECK(read_text_file(dir.path() / "code.py") == "a = 1\nb = 2\n");
 
     r = s.call(5, "text_editor", {{"command", "view"}, {"path", "/nonexistent/file.txt"}});
     CHECK(is_error(r));
@@ -285,7 +281,7 @@ TEST_CASE("gaggle mcp developer: the client's roots are the working dir and the 
     CHECK(text_of(r).find("outside the allowed roots") != std::string::npos);
     r = s.call(3, "text_editor", {{"command", "write"}, {"path", "inside.txt"}, {"file_text", "ok\n"}});
     CHECK_FALSE(is_error(r));
-    CHECK(slurp(root.path() / "inside.txt") == "ok\n");
+    CHECK(read_text_file(root.path() / "inside.txt") == "ok\n");
 }
 
 TEST_CASE("gaggle mcp memory over raw stdio: local and global memories as text files")
@@ -295,10 +291,10 @@ TEST_CASE("gaggle mcp memory over raw stdio: local and global memories as text f
     s.initialize();
     auto r = s.call(1, "remember_memory", {{"category", "build"}, {"data", "use ninja"}, {"tags", {"cmake"}}, {"is_global", false}});
     CHECK_FALSE(is_error(r));
-    CHECK(slurp(dir.path() / ".goose/memory/build.txt") == "# cmake\nuse ninja\n");
+    CHECK(read_text_file(dir.path() / ".goose/memory/build.txt") == "# cmake\nuse ninja\n");
     r = s.call(2, "remember_memory", {{"category", "me"}, {"data", "likes tea"}, {"is_global", true}});
     CHECK_FALSE(is_error(r));
-    CHECK(slurp(goose_root.path() / "config/memory/me.txt") == "likes tea\n");
+    CHECK(read_text_file(goose_root.path() / "config/memory/me.txt") == "likes tea\n");
     CHECK(text_of(s.call(3, "retrieve_memories", {{"category", "*"}, {"is_global", false}})).find("use ninja") != std::string::npos);
     CHECK(text_of(s.call(4, "retrieve_memories", {{"category", "me"}, {"is_global", true}})).find("likes tea") != std::string::npos);
     r = s.call(5, "remember_memory", {{"category", "../escape"}, {"data", "x"}, {"is_global", false}});
@@ -370,7 +366,7 @@ TEST_CASE("inspector-cli drives gaggle mcp developer and memory")
     CHECK(text_of(r) == "from-inspector\nhello\nworld\n");
     r = inspect(work, "developer", {"--method", "tools/call", "--tool-name", "text_editor", "--tool-arg", "command=str_replace", "path=hello.txt", "old_str=world", "new_str=there"});
     CHECK_FALSE(is_error(r));
-    CHECK(slurp(work / "hello.txt") == "hello\nthere\n");
+    CHECK(read_text_file(work / "hello.txt") == "hello\nthere\n");
     r = inspect(work, "developer", {"--method", "tools/call", "--tool-name", "text_editor", "--tool-arg", "command=view", "path=missing.txt"});
     CHECK(is_error(r));
 
@@ -378,7 +374,7 @@ TEST_CASE("inspector-cli drives gaggle mcp developer and memory")
     CHECK(list["tools"].size() == 4);
     r = inspect(work, "memory", {"--method", "tools/call", "--tool-name", "remember_memory", "--tool-arg", "category=notes", "data=from the inspector", "is_global=false"});
     CHECK_FALSE(is_error(r));
-    CHECK(slurp(work / ".goose/memory/notes.txt") == "from the inspector\n");
+    CHECK(read_text_file(work / ".goose/memory/notes.txt") == "from the inspector\n");
     r = inspect(work, "memory", {"--method", "tools/call", "--tool-name", "retrieve_memories", "--tool-arg", "category=notes", "is_global=false"});
     CHECK(text_of(r).find("from the inspector") != std::string::npos);
 }

@@ -16,6 +16,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,6 +92,7 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options))
 
         pid_ = fork();
         if (pid_ == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL); // a test binary that crashes leaves no server behind
             const int fd = open(stderr_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
             dup2(fd, 2);
             dup2(fd, 1);
@@ -118,6 +120,21 @@ ServerProcess::~ServerProcess()
 {
     if (alive()) stop(SIGTERM);
     if (alive()) stop(SIGKILL);
+}
+
+std::string ServerProcess::all_logs() const
+{
+    std::string out = stderr_text();
+    std::error_code ec;
+    for (auto& e : std::filesystem::recursive_directory_iterator(root_ / "state", ec))
+        if (e.is_regular_file()) out += read_text_file(e.path());
+    return out;
+}
+
+std::string read_text_file(const std::filesystem::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 std::string ServerProcess::stderr_text() const

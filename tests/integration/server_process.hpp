@@ -51,6 +51,8 @@ public:
     const std::filesystem::path& root() const { return root_; }
     pid_t pid() const { return pid_; }
     std::string stderr_text() const;
+    // Every log line the server wrote: its stderr, then the log files under state/.
+    std::string all_logs() const;
 
     // Request with the secret as X-Secret-Key (unless headers carry their own auth or auth=false).
     HttpResult request(const std::string& method, const std::string& path, const std::string& body = "",
@@ -79,5 +81,8 @@ private:
 HttpResult http_request(int port, const std::string& method, const std::string& path, const std::string& body,
                         const std::map<std::string, std::string>& headers);
 int free_port();
+
+// The whole content of a file ("" when it cannot be read).
+std::string read_text_file(const std::filesystem::path& p);
 
 } // namespace gaggle::test
