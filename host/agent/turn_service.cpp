@@ -122,8 +122,12 @@ void TurnService::cancel_on_bus(const std::string& session_id, const std::string
 {
     std::lock_guard lock(mutex_);
     auto it = buses_.find(session_id);
-    if (it == buses_.end() || it->second.active_request != request_id || !it->second.active || it->second.active->done())
-        throw not_found("No running request " + request_id + " in this session");
+    // A turn stops counting as running at its Finish (release() runs before the Finish is
+    // published), so a client that saw the Finish and cancels gets 404, never a late 200.
+    auto holder = busy_.find(session_id);
+    const bool running = it != buses_.end() && it->second.active_request == request_id && it->second.active &&
+                         holder != busy_.end() && holder->second == it->second.active.get();
+    if (!running) throw not_found("No running request " + request_id + " in this session");
     it->second.active->cancel().cancel();
 }
 
