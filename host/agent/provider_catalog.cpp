@@ -1,6 +1,7 @@
 #include "agent/provider_catalog.hpp"
 
 #include "common/error.hpp"
+#include "common/json_parse.hpp"
 #include "config/atomic_file.hpp"
 
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 
 namespace gaggle {
@@ -18,8 +20,8 @@ Json parse_str(gaggle_str s)
 {
     if (!s.data || !s.size) return Json::array();
     try {
-        return Json::parse(std::string(s.data, s.size));
-    } catch (const Json::parse_error&) {
+        return parse_untrusted_json(std::string_view(s.data, s.size), "the plugin's description");
+    } catch (const std::exception&) {
         return Json::array();
     }
 }
@@ -148,8 +150,8 @@ void ProviderCatalog::add_declarative_providers()
     for (const auto& file : files) {
         Json decl;
         try {
-            std::ifstream in(file);
-            decl = Json::parse(in);
+            std::ifstream in(file, std::ios::binary);
+            decl = parse_untrusted_json(std::string(std::istreambuf_iterator<char>(in), {}), file.filename().string());
         } catch (const std::exception& e) {
             spdlog::warn("custom provider {} refused: not JSON ({})", file.string(), e.what());
             continue;
@@ -271,7 +273,7 @@ ProviderOutcome ProviderCatalog::stream(const ProviderEntry& entry, Json request
     gaggle_provider_sink sink{sizeof(gaggle_provider_sink), &ctx, [](void* c, gaggle_str e) {
                                   auto* self = static_cast<Ctx*>(c);
                                   try {
-                                      (*self->on_event)(Json::parse(std::string(e.data, e.size)));
+                                      (*self->on_event)(parse_untrusted_json(std::string_view(e.data, e.size), "provider event"));
                                   } catch (const std::exception& ex) {
                                       spdlog::warn("provider event dropped: {}", ex.what());
                                   }
@@ -307,7 +309,7 @@ std::vector<std::string> ProviderCatalog::list_models(const ProviderEntry& entry
     std::vector<std::string> names;
     const gaggle_host* host = entry.plugin->host();
     try {
-        Json models = Json::parse(std::string(out.data ? out.data : "[]", out.data ? out.size : 2));
+        Json models = parse_untrusted_json(out.data ? std::string_view(out.data, out.size) : std::string_view("[]"), "model list");
         for (auto& m : models)
             if (m.is_string()) names.push_back(m.get<std::string>());
             else if (m.is_object() && m.contains("name")) names.push_back(m["name"].get<std::string>());
