@@ -1,39 +1,65 @@
 #include "agent/compaction.hpp"
 
 #include "agent/messages.hpp"
+#include "config/prompt_templates.hpp"
 
 namespace gaggle {
 namespace {
 
-constexpr const char* summary_instructions =
-    "Summarise the conversation below so that it can replace it as context for continuing the work. "
-    "Keep every fact, decision, file name, command, result and open task that matters; drop chit-chat. "
-    "Write it as a brief for the assistant who will continue.";
-
-// A plain transcript of agent-visible messages (thinking dropped, tool calls as JSON).
-std::string transcript(const std::vector<Json>& messages)
+// One message as plain transcript lines (thinking dropped, tool calls as JSON).
+std::string transcript_of(const Json& m)
 {
     std::string out;
-    for (const auto& m : messages) {
-        const std::string role = m.value("role", std::string("user"));
-        for (const auto& c : m["content"]) {
-            const std::string type = c.value("type", std::string());
-            if (type == "text") out += "[" + role + "]: " + c.value("text", std::string()) + "\n";
-            else if (type == "toolRequest" && c["toolCall"].value("status", "") == "success")
-                out += "tool_request(" + c["toolCall"]["value"].value("name", std::string()) + "): " +
-                       c["toolCall"]["value"]["arguments"].dump() + "\n";
-            else if (type == "toolResponse") {
-                std::string text;
-                if (c["toolResult"].contains("value") && c["toolResult"]["value"].contains("content"))
-                    for (const auto& item : c["toolResult"]["value"]["content"])
-                        if (item.value("type", "") == "text") text += item.value("text", std::string());
-                out += "tool_response: " + text + "\n";
-            } else if (type == "image") {
-                out += "[image: " + c.value("mimeType", std::string("image")) + "]\n";
-            }
+    const std::string role = m.value("role", std::string("user"));
+    for (const auto& c : m["content"]) {
+        const std::string type = c.value("type", std::string());
+        if (type == "text") out += "[" + role + "]: " + c.value("text", std::string()) + "\n";
+        else if (type == "toolRequest" && c["toolCall"].value("status", "") == "success")
+            out += "tool_request(" + c["toolCall"]["value"].value("name", std::string()) + "): " +
+                   c["toolCall"]["value"]["arguments"].dump() + "\n";
+        else if (type == "toolResponse") {
+            std::string text;
+            if (c["toolResult"].contains("value") && c["toolResult"]["value"].contains("content"))
+                for (const auto& item : c["toolResult"]["value"]["content"])
+                    if (item.value("type", "") == "text") text += item.value("text", std::string());
+            out += "tool_response: " + text + "\n";
+        } else if (type == "image") {
+            out += "[image: " + c.value("mimeType", std::string("image")) + "]\n";
         }
     }
     return out;
+}
+
+// The transcript cut into pieces of at most `budget` characters, at message boundaries where a
+// message fits; a message longer than the budget fills the current piece and runs on.
+std::vector<std::string> transcript_pieces(const std::vector<Json>& messages, std::size_t budget)
+{
+    std::vector<std::string> pieces(1);
+    for (const auto& m : messages) {
+        std::string_view text;
+        const std::string whole = transcript_of(m);
+        text = whole;
+        if (text.size() <= budget && pieces.back().size() + text.size() > budget) pieces.emplace_back();
+        while (pieces.back().size() + text.size() > budget) {
+            const std::size_t room = budget - pieces.back().size();
+            pieces.back() += text.substr(0, room);
+            text.remove_prefix(room);
+            pieces.emplace_back();
+        }
+        pieces.back() += text;
+    }
+    if (pieces.back().empty()) pieces.pop_back();
+    return pieces;
+}
+
+// Characters of transcript per summarising call. About 4 characters make a token; half the
+// model's context goes to the piece, leaving room for the summary so far, the instructions and
+// the answer. Without a known limit, a size every current model takes.
+std::size_t piece_budget(std::int64_t context_limit)
+{
+    constexpr std::size_t floor_chars = 8 * 1024;
+    if (context_limit <= 0) return 64 * 1024;
+    return std::max(floor_chars, static_cast<std::size_t>(context_limit) * 4 / 2);
 }
 
 void notify(TurnContext& ctx, const std::string& type, const std::string& text)
@@ -67,38 +93,52 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
         }
     if (visible.empty()) return false;
 
-    Json request{{"model", ctx.model},
-                 {"system", summary_instructions},
-                 {"messages", Json::array({make_message("user", Json::array({text_content(transcript(visible))}))})},
-                 {"tools", Json::array()},
-                 {"settings", Json::object()}};
+    // Summarised in pieces that each fit the model, the summary so far carried into the next
+    // call: a transcript that overflowed the context cannot be summarised in one request.
+    const auto pieces = transcript_pieces(visible, piece_budget(ctx.context_limit));
+    const std::string instructions = PromptTemplates(ctx.services.config.paths()).current("compaction.md");
     std::string summary;
-    const ProviderOutcome outcome = ctx.services.providers.stream(
-        *ctx.provider, request,
-        [&](const Json& e) {
-            if (e.value("type", "") == "text") summary += e.value("text", std::string());
-        },
-        ctx.cancel);
-    if (outcome.status != GAGGLE_OK || summary.empty()) {
-        notify(ctx, "inlineMessage", "Compaction failed: " + provider_error_class(outcome.status) + " " + outcome.message);
-        return false;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        std::string prompt = pieces[i];
+        if (!summary.empty())
+            prompt = "Summary of the conversation so far:\n" + summary + "\n\nThe conversation continues (part " + std::to_string(i + 1) +
+                     " of " + std::to_string(pieces.size()) + "); fold it into one summary:\n" + pieces[i];
+        Json request{{"model", ctx.model},
+                     {"system", instructions},
+                     {"messages", Json::array({make_message("user", Json::array({text_content(prompt)}))})},
+                     {"tools", Json::array()},
+                     {"settings", Json::object()}};
+        std::string part;
+        const ProviderOutcome outcome = ctx.services.providers.stream(
+            *ctx.provider, request,
+            [&](const Json& e) {
+                if (e.value("type", "") == "text") part += e.value("text", std::string());
+            },
+            ctx.cancel);
+        if (outcome.status != GAGGLE_OK || part.empty()) {
+            notify(ctx, "inlineMessage", "Compaction failed: " + provider_error_class(outcome.status) + " " + outcome.message);
+            return false;
+        }
+        summary = std::move(part);
     }
 
+    // The old messages stay stored (the desktop still shows them) but leave the agent's view;
+    // only the summary is written, so neither the history nor its search index is rewritten.
+    std::vector<Json> added;
+    added.push_back(make_message("user", Json::array({text_content("Summary of the conversation so far:\n" + summary)}), false, true));
+    added.push_back(make_message(
+        "assistant",
+        Json::array({text_content("The conversation was compacted into the summary above. I will continue from it naturally.")}),
+        false, true));
+    if (last_user_text) added.push_back(make_message("user", Json::array({text_content(message_text(*last_user_text))}), false, true));
+    ctx.services.store.hide_from_agent_and_append(ctx.owner, ctx.session_id, added);
     std::vector<Json> rewritten;
+    rewritten.reserve(all.size() + added.size());
     for (auto m : all) {
         m["metadata"]["agentVisible"] = false;
         rewritten.push_back(std::move(m));
     }
-    rewritten.push_back(make_message("user", Json::array({text_content("Summary of the conversation so far:\n" + summary)}), false, true));
-    rewritten.push_back(make_message(
-        "assistant",
-        Json::array({text_content("The conversation was compacted into the summary above. I will continue from it naturally.")}),
-        false, true));
-    if (last_user_text) {
-        Json again = make_message("user", Json::array({text_content(message_text(*last_user_text))}), false, true);
-        rewritten.push_back(std::move(again));
-    }
-    ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, rewritten);
+    for (auto& m : added) rewritten.push_back(std::move(m));
     ctx.history = rewritten;
     SessionPatch patch;
     TokenCounters tokens = ctx.session.tokens;

@@ -1,19 +1,11 @@
 #include "agent/system_prompt.hpp"
 
+#include "config/prompt_templates.hpp"
+
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 namespace gaggle {
 namespace {
-
-constexpr const char* default_template =
-    "You are a general-purpose AI agent called goose, running inside Gaggle. You help the user by "
-    "answering questions and by using the tools you have to get things done.\n\n"
-    "The current date is {{date}}. The working directory is {{working_dir}}.\n\n"
-    "Extensions you can use: {{extensions}}.\n\n"
-    "Use tools when they help; call several at once when they do not depend on each other. "
-    "Keep answers concise, and say plainly when you cannot do something.";
 
 void replace_all(std::string& text, const std::string& key, const std::string& value)
 {
@@ -26,13 +18,7 @@ void replace_all(std::string& text, const std::string& key, const std::string& v
 std::string build_system_prompt(const Config& config, const std::string& working_dir,
                                 const std::vector<std::string>& extension_names)
 {
-    std::string prompt = default_template;
-    std::ifstream custom(config.paths().config_dir / "prompts" / "system.md");
-    if (custom) {
-        std::stringstream ss;
-        ss << custom.rdbuf();
-        if (!ss.str().empty()) prompt = ss.str();
-    }
+    std::string prompt = PromptTemplates(config.paths()).current("system.md");
     char date[32];
     const std::time_t now = std::time(nullptr);
     std::tm tm{};

@@ -1,7 +1,7 @@
 #pragma once
-// The system prompt for a turn: a built-in template, or the user's override in
-// <config>/prompts/system.md (what /config/prompts will edit), with {{working_dir}},
-// {{date}} and {{extensions}} filled in.
+// The system prompt for a turn: the "system.md" prompt template (built in, or the user's
+// override edited through /config/prompts), with {{working_dir}}, {{date}} and {{extensions}}
+// filled in.
 #include "config/config.hpp"
 
 #include <string>

@@ -79,6 +79,12 @@ public:
     // Atomically replaces the whole conversation (override_conversation, compaction).
     virtual void replace_conversation(const std::string& owner, const std::string& id,
                                       std::span<const Json> messages) = 0;
+    // Compaction in one transaction: every stored message becomes invisible to the agent
+    // (metadata.agentVisible = false; text, order and search index untouched), then `summary`
+    // is appended. Unlike replace_conversation it rewrites no message and no index entry.
+    // Returns the session's message_count afterwards.
+    virtual std::int64_t hide_from_agent_and_append(const std::string& owner, const std::string& id,
+                                                    std::span<const Json> summary) = 0;
     // Drops messages whose `created` >= from_created (unix seconds); returns how many.
     virtual std::int64_t truncate_messages(const std::string& owner, const std::string& id,
                                            std::int64_t from_created) = 0;

@@ -28,6 +28,27 @@ std::int64_t SqliteSessionStore::append_messages(const std::string& owner, const
     });
 }
 
+std::int64_t SqliteSessionStore::hide_from_agent_and_append(const std::string& owner, const std::string& id,
+                                                             std::span<const Json> summary) {
+    const auto prepared = prepare_messages(summary, clock_());
+    return db_->write([&](Connection& c) {
+        const std::int64_t seq = require_session(c, owner, id);
+        {
+            // Only agent_visible and json change: the FTS triggers fire on search_text alone.
+            auto st = c.prepare(
+                "UPDATE messages SET agent_visible = 0, json = json_set(json, '$.metadata.agentVisible', json('false')) "
+                "WHERE id BETWEEN ?1 AND ?2 AND agent_visible = 1");
+            st->bind(1, first_message_rowid(seq));
+            st->bind(2, last_message_rowid(seq));
+            st->exec();
+        }
+        const auto n = static_cast<std::int64_t>(prepared.size());
+        const Reserved r = reserve_messages(c, owner, id, n, false, clock_());
+        insert_messages(c, id, r.seq, r.first_ordinal, prepared);
+        return r.message_count;
+    });
+}
+
 void SqliteSessionStore::for_each_message(const std::string& owner, const std::string& id,
                                           const MessageVisitor& visit) {
     db_->read([&](Connection& c) {

@@ -51,6 +51,8 @@ public:
     void for_each_message(const std::string& owner, const std::string& id,
                           const MessageVisitor& visit) override;
     std::vector<std::string> load_messages(const std::string& owner, const std::string& id) override;
+    std::int64_t hide_from_agent_and_append(const std::string& owner, const std::string& id,
+                                            std::span<const Json> summary) override;
     void replace_conversation(const std::string& owner, const std::string& id,
                               std::span<const Json> messages) override;
     std::int64_t truncate_messages(const std::string& owner, const std::string& id,

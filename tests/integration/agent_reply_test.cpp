@@ -355,6 +355,38 @@ TEST_CASE("a context-length error compacts once and retries")
     CHECK(streamed_text(events).find("recovered") != std::string::npos);
 }
 
+TEST_CASE("compaction of a history larger than the model's context summarises it in pieces")
+{
+    // 20,000 characters of history against a 2,048-token model: each summarising call gets at
+    // most 8 KiB of transcript (the floor of the budget) and the summary so far.
+    const std::string long_answer(20000, 'x');
+    json overflow{{"status", 400}, {"error", {{"message", "maximum context length exceeded"}, {"code", "context_length_exceeded"}}}};
+    AgentHarness h(json::array({text_reply({long_answer}, 10, 2), overflow, text_reply({"S1"}), text_reply({"S2"}),
+                                text_reply({"S3"}), text_reply({"recovered"})}));
+    const std::string id = h.start_session();
+    CHECK(h.post("/agent/update_provider", {{"session_id", id}, {"provider", "openai"}, {"model", "gpt-4o"}, {"context_limit", 2048}}).status == 200);
+    h.reply_all(id, "one");
+    h.provider().clear_requests();
+    auto events = h.reply_all(id, "two");
+    CHECK(of_type(events, "Error").empty());
+    CHECK(streamed_text(events).find("recovered") != std::string::npos);
+    auto requests = h.provider().requests();
+    REQUIRE(requests.size() == 5); // the overflowing call, three pieces, the retry
+    for (std::size_t i = 1; i <= 3; ++i) {
+        const std::string prompt = requests[i].json()["messages"].back()["content"].dump();
+        CHECK(prompt.size() < 8192 + 512);
+        if (i > 1) CHECK(prompt.find("S" + std::to_string(i - 1)) != std::string::npos);
+    }
+    const std::string retry = requests[4].json()["messages"].dump();
+    CHECK(retry.find("S3") != std::string::npos);
+    CHECK(retry.find("xxxxxxxx") == std::string::npos);
+    // The stored history was not rewritten: the old messages keep their place, hidden from the agent.
+    auto s = h.session(id);
+    CHECK(s["conversation"][0]["content"][0]["text"] == "one");
+    CHECK(s["conversation"][0]["metadata"]["agentVisible"] == false);
+    CHECK(s["conversation"][1]["content"][0]["text"] == long_answer);
+}
+
 TEST_CASE("anthropic and ollama plugins run the same loop")
 {
     SUBCASE("anthropic with thinking and a tool call")
