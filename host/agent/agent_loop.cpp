@@ -4,6 +4,7 @@
 #include "agent/messages.hpp"
 #include "agent/provider_turn.hpp"
 #include "agent/session_namer.hpp"
+#include "agent/slash_commands.hpp"
 #include "agent/system_prompt.hpp"
 #include "agent/tool_dispatch.hpp"
 #include "common/error.hpp"
@@ -182,12 +183,16 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
     }
 
     try {
-        if (compaction_due(ctx)) {
-            const auto pct = static_cast<int>(100.0 * static_cast<double>(ctx.session.tokens.total.value_or(0)) /
-                                              static_cast<double>(ctx.context_limit));
-            compact_conversation(ctx, "Exceeded auto-compact threshold (" + std::to_string(pct) + "% of the context used).");
+        // A builtin slash command acts on the conversation instead of asking the model.
+        const auto command = slash_invocation(user_message);
+        if (!command || !run_builtin_slash_command(ctx, *command)) {
+            if (compaction_due(ctx)) {
+                const auto pct = static_cast<int>(100.0 * static_cast<double>(ctx.session.tokens.total.value_or(0)) /
+                                                  static_cast<double>(ctx.context_limit));
+                compact_conversation(ctx, "Exceeded auto-compact threshold (" + std::to_string(pct) + "% of the context used).");
+            }
+            loop(ctx);
         }
-        loop(ctx);
     } catch (const std::exception& e) {
         spdlog::error("turn in session {} failed: {}", request.session_id, e.what());
         ctx.emit_error(e.what());

@@ -19,5 +19,8 @@ void register_config_extension_routes(Router& router, AppContext& app);
 void register_recipe_routes(Router& router, AppContext& app);
 void register_config_routes(Router& router, AppContext& app);
 void register_provider_config_routes(Router& router, AppContext& app);
+void register_prompt_routes(Router& router, AppContext& app);
+void register_telemetry_routes(Router& router, AppContext& app);
+void register_slash_command_routes(Router& router, AppContext& app);
 
 } // namespace gaggle

@@ -1,7 +1,11 @@
 #include "api/turn_input.hpp"
 
 #include "agent/messages.hpp"
+#include "agent/slash_commands.hpp"
 #include "common/error.hpp"
+#include "recipe/recipe_library.hpp"
+#include "recipe/recipe_service.hpp"
+#include "recipe/render.hpp"
 
 namespace gaggle {
 namespace {
@@ -38,6 +42,24 @@ void check_message_shape(const Json& m, const std::string& where)
     }
 }
 
+// "/name args" where a library recipe is bound to /name: the message becomes the recipe's
+// prompt (or instructions), rendered with its parameters' defaults, with `args` appended.
+void expand_recipe_command(AppContext& app, Json& user_message)
+{
+    const auto invocation = slash_invocation(user_message);
+    if (!invocation || is_builtin_slash_command(invocation->command)) return;
+    for (const auto& bound : RecipeService(app.config, app.kv).slash_commands()) {
+        if (bound.command != invocation->command) continue;
+        const RecipeFile file = load_recipe_file(bound.recipe_path);
+        const Json rendered = render_recipe(file.recipe, {}, file.path.parent_path());
+        std::string text = rendered.value("prompt", std::string());
+        if (text.empty()) text = rendered.value("instructions", std::string());
+        if (!invocation->args.empty()) text += (text.empty() ? "" : "\n\n") + invocation->args;
+        user_message["content"] = Json::array({text_content(text)});
+        return;
+    }
+}
+
 } // namespace
 
 TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::string& session_id, Json user_message,
@@ -46,6 +68,7 @@ TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::s
     const SessionInfo session = app.sessions.get_session(owner, session_id);
     resolve_provider(app.agent_services, session);
     check_message_shape(user_message, "user_message");
+    expand_recipe_command(app, user_message);
     TurnRequest request{owner, session_id, std::move(user_message), std::nullopt};
     if (override_conversation) {
         std::vector<Json> messages;

@@ -78,6 +78,9 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_recipe_routes(router_, *context_);
     register_config_routes(router_, *context_);
     register_provider_config_routes(router_, *context_);
+    register_prompt_routes(router_, *context_);
+    register_telemetry_routes(router_, *context_);
+    register_slash_command_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     features_->start_all(router_);
 
