@@ -151,7 +151,7 @@ void ProviderCatalog::add_declarative_providers()
         Json decl;
         try {
             std::ifstream in(file, std::ios::binary);
-            decl = parse_untrusted_json(std::string(std::istreambuf_iterator<char>(in), {}), file.filename().string());
+            decl = parse_untrusted_json(std::string(std::istreambuf_iterator<char>(in), {}), "the file");
         } catch (const std::exception& e) {
             spdlog::warn("custom provider {} refused: not JSON ({})", file.string(), e.what());
             continue;
