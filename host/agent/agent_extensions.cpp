@@ -2,6 +2,7 @@
 // reported as ExtensionLoadResults, stopped with the agent.
 #include "agent/agent_manager.hpp"
 
+#include "agent/platform/platform_extensions.hpp"
 #include "common/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -30,6 +31,14 @@ void Agent::begin_extensions(const Json& configs, const ExtensionLauncher* launc
             const mcp::ExtensionSpec spec = mcp::parse_extension_config(configs[i], "extensions[" + std::to_string(i) + "]");
             key = spec.key;
             if (is_builtin_platform(spec)) continue;
+            if (spec.type == "platform") {
+                auto source = make_platform_extension(key);
+                if (!source) throw invalid_argument("there is no platform extension named '" + spec.name + "'");
+                std::lock_guard lock(extensions_mutex_);
+                if (platform_keys_.insert(key).second) tools_.add(std::move(source));
+                launch_failures_.erase(key);
+                continue;
+            }
             {
                 std::lock_guard lock(extensions_mutex_);
                 if (extensions_.count(key)) continue; // adding a running extension again is a no-op
@@ -65,9 +74,13 @@ std::vector<ExtensionLoadResult> Agent::extension_results(const Json& configs)
             if (auto it = extensions_.find(key); it != extensions_.end()) extension = it->second;
         }
         if (!extension) {
-            // The built-in platform extension (todo) is always there.
-            const bool todo = configs[i].is_object() && configs[i].value("type", std::string()) == "platform" && key == "todo";
-            results.push_back({name, todo, todo ? std::nullopt : std::optional<std::string>("not loaded")});
+            // Platform extensions run in the host: todo is always there, the others once switched on.
+            bool platform = configs[i].is_object() && configs[i].value("type", std::string()) == "platform" && key == "todo";
+            {
+                std::lock_guard lock(extensions_mutex_);
+                platform = platform || platform_keys_.count(key) > 0;
+            }
+            results.push_back({name, platform, platform ? std::nullopt : std::optional<std::string>("not loaded")});
             continue;
         }
         const ExtensionHealth h = extension->wait_started();
@@ -111,6 +124,10 @@ bool Agent::remove_extension(const std::string& key)
     {
         std::lock_guard lock(extensions_mutex_);
         launch_failures_.erase(key);
+        if (platform_keys_.erase(key)) {
+            tools_.remove(key);
+            return true;
+        }
         auto it = extensions_.find(key);
         if (it == extensions_.end()) return false;
         extension = it->second;
