@@ -100,14 +100,17 @@ TEST_CASE("event bus: the turn runs with no listener; repeated request ids start
     CHECK(bus_reply(h, id, "req-a", "one").status == 200); // the same request again: no second turn
     auto busy = bus_reply(h, id, "req-b", "two");
     CHECK(busy.status == 409);
-    // Nobody listens, yet the turn completes and is persisted.
-    Json s;
-    for (int i = 0; i < 100; ++i) {
-        s = h.session(id);
-        if (s["conversation"].size() == 2) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(s["conversation"].size() == 2);
+    // Nobody listened while it ran, yet the turn completes and is persisted. A listener that
+    // connects now is replayed everything from the start, up to the Finish.
+    auto listener = events(h, id, "");
+    bool finished = false;
+    while (auto e = listener->next(10000))
+        if (!e->data.empty() && e->json()["type"] == "Finish") {
+            finished = true;
+            break;
+        }
+    REQUIRE(finished);
+    CHECK(h.session(id)["conversation"].size() == 2);
     CHECK(h.provider().requests().size() == 1);
     // Once it finished, a new request may run.
     CHECK(bus_reply(h, id, "req-c", "three").status == 200);
@@ -186,7 +189,7 @@ TEST_CASE("event bus: a turn that fails before it starts does not hold the sessi
     auto bad = h.post("/sessions/" + id + "/reply",
                       {{"request_id", "bad-1"}, {"user_message", {{"role", "assistant"}, {"content", json::array()}}}});
     CHECK(bad.status == 200); // accepted; the turn itself reports the problem
-    auto listener = events(h, id, "0");
+    auto listener = events(h, id, "");
     bool saw_error = false;
     while (auto e = listener->next(3000)) {
         if (e->data.empty() || e->id.empty()) continue;
