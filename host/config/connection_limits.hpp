@@ -9,6 +9,9 @@
 //                                      server's file descriptors (typically 524,288 or more once
 //                                      the soft limit is raised to the hard one at start-up).
 //   GAGGLE_HTTP_THREADS                worker threads for requests in progress (streams hold none).
+//                                      Default 256: requests are short and the host has few cores;
+//                                      a burst of connections queues (16,384) rather than spawning
+//                                      a thread each, which is what costs memory.
 //   GAGGLE_STREAM_BUFFER_BYTES         bytes a stream may have unsent beyond the kernel's buffer
 //                                      before its client is dropped as too slow (default 1 MiB).
 #include "config/config.hpp"
@@ -19,7 +22,7 @@ namespace gaggle {
 
 struct ConnectionLimits {
     std::size_t per_client = 12000;
-    int http_threads = 1100;
+    int http_threads = 256;
     std::size_t stream_buffer_bytes = 1024 * 1024;
 };
 

@@ -29,7 +29,7 @@ class StreamWriter;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     uint16_t port = 3000;          // 0 picks a free port (tests)
-    int max_connections = 1100;    // worker threads: requests in progress at once (open streams hold none)
+    int max_connections = 256;     // worker threads: requests in progress at once (open streams hold none)
     int max_queued = 16384;        // accepted connections waiting for a worker
     // Connections (streams included) one client address may hold; see ServerSettings.
     std::size_t max_connections_per_client = 12000;
