@@ -78,8 +78,11 @@ std::string peer_host(const Poco::Net::StreamSocket& socket)
 }
 
 // A refused request's body is read (up to a bound) so the client reads our answer, not a reset.
+// A body of unknown length (no Content-Length, not chunked) would be read until the client
+// closes: it is left alone.
 void drop_body(Poco::Net::HTTPServerRequest& request)
 {
+    if (!request.getChunkedTransferEncoding() && !(request.hasContentLength() && request.getContentLength64() > 0)) return;
     try {
         request.stream().ignore(256 * 1024);
     } catch (const Poco::Exception&) {

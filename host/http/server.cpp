@@ -288,8 +288,6 @@ HttpServer::~HttpServer()
     if (server_) stop(0);
 }
 
-std::size_t HttpServer::open_streams() const noexcept { return streams_->open_streams(); }
-
 bool HttpServer::shutting_down() noexcept { return g_shutting_down.load(std::memory_order_relaxed); }
 
 void HttpServer::start()

@@ -48,9 +48,6 @@ public:
     // Stops accepting, lets in-flight requests finish for up to `grace_ms`, then aborts the rest.
     void stop(int grace_ms = 3000);
 
-    // Event streams handed to the writer and still open.
-    std::size_t open_streams() const noexcept;
-
     // Long-lived handlers (SSE) poll this to end their streams during shutdown.
     static bool shutting_down() noexcept;
 
