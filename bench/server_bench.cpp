@@ -5,9 +5,11 @@
 //   memory     resident set of the idle server, and after 10,000 stored sessions (which must
 //              cost nothing until opened)
 //   streams    N clients hold GET /sessions/{id}/events open at once; one turn is started on the
-//              bus and every client must receive its Finish. Prints how many did and any errors.
+//              bus and every client must receive its Finish. Prints how many did, the errors
+//              (failed connects, non-200 answers, streams the server closed), and the server's
+//              resident set and thread count beside its idle figures (the baseline).
 //
-//   server_bench [--streams N]
+//   server_bench [--streams N]      (10000 for the target: 0 errors, server RSS < 150 MB)
 #include "bench_support.hpp"
 #include "common/json.hpp"
 
@@ -19,6 +21,7 @@
 #include <Poco/Net/ServerSocket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -78,14 +81,17 @@ pid_t spawn(const std::vector<std::pair<std::string, std::string>>& env, const c
     return pid;
 }
 
-long rss_kb(pid_t pid)
+// A numeric field of /proc/PID/status ("VmRSS:", "Threads:"); 0 when absent.
+long proc_status(pid_t pid, const std::string& field)
 {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
     return 0;
 }
+long rss_kb(pid_t pid) { return proc_status(pid, "VmRSS:"); }
+long threads(pid_t pid) { return proc_status(pid, "Threads:"); }
 
 std::string call(int port, const std::string& method, const std::string& path, const std::string& body)
 {
@@ -153,6 +159,8 @@ int main(int argc, char** argv)
                                 {"OPENAI_HOST", provider.base_url()}, {"OPENAI_API_KEY", "k"}, {"GOOSE_LOG_LEVEL", "error"}},
                                GAGGLE_BINARY, "agent");
     while (!status_ok(port)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const long idle_threads = threads(server), idle_main_rss = rss_kb(server);
     const std::string dir = root.string();
     const long before = rss_kb(server);
     for (int i = 0; i < 10000; ++i) call(port, "POST", "/agent/start", Json{{"working_dir", dir}}.dump());
@@ -181,36 +189,54 @@ int main(int argc, char** argv)
         fds.push_back({fd, POLLIN, 0});
     }
     // Wait until every stream has its ActiveRequests event, then start one turn for all of them.
+    // A stream the server ends (EOF, reset) is an error; its fd leaves the poll set.
+    std::vector<int> open_fds;
+    for (auto& p : fds) open_fds.push_back(p.fd);
+    int closed_by_server = 0;
     auto pump = [&](const char* needle, int timeout_ms) {
         const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
         while (Clock::now() < deadline) {
             int done = 0;
             for (size_t i = 0; i < fds.size(); ++i) done += received[i].find(needle) != std::string::npos;
-            if (done == static_cast<int>(fds.size())) return done;
+            if (done + closed_by_server == static_cast<int>(fds.size())) return done;
             poll(fds.data(), fds.size(), 50);
             for (size_t i = 0; i < fds.size(); ++i)
-                if (fds[i].revents & POLLIN) {
+                if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
                     char buf[4096];
                     const ssize_t n = recv(fds[i].fd, buf, sizeof buf, 0);
-                    if (n > 0) received[i].append(buf, static_cast<size_t>(n));
+                    if (n > 0) {
+                        received[i].append(buf, static_cast<size_t>(n));
+                    } else if (n == 0 || errno != EAGAIN) {
+                        ++closed_by_server;
+                        fds[i].fd = -1; // poll skips it
+                    }
                 }
         }
         int done = 0;
         for (size_t i = 0; i < fds.size(); ++i) done += received[i].find(needle) != std::string::npos;
         return done;
     };
-    const int ready = pump("ActiveRequests", 30000);
+    const int ready = pump("ActiveRequests", 60000);
     const double open_ms = ms_since(open_t);
-    const long rss_streams = rss_kb(server);
+    const long rss_streams = rss_kb(server), threads_streams = threads(server);
+    int not_ok = 0;
+    for (auto& r : received) not_ok += !r.empty() && r.rfind("HTTP/1.1 200", 0) != 0;
     const auto turn_t = Clock::now();
     call(port, "POST", "/sessions/" + session + "/reply",
          Json{{"request_id", "bench-1"}, {"user_message", {{"role", "user"}, {"content", Json::array({Json{{"type", "text"}, {"text", "hi"}}})}}}}.dump());
-    const int finished = pump("\"Finish\"", 60000);
+    const int finished = pump("\"Finish\"", 120000);
     const double fanout_ms = ms_since(turn_t);
-    std::printf("  streams: %d opened (%d connect errors), %d got ActiveRequests in %.0f ms, server RSS %ld KiB\n", streams,
-                connect_errors, ready, open_ms, rss_streams);
-    std::printf("  streams: one turn fanned out to %d/%zu listeners (Finish received) in %.0f ms\n", finished, fds.size(), fanout_ms);
-    for (auto& p : fds) close(p.fd);
+    const long rss_after = rss_kb(server), threads_after = threads(server);
+    const int errors = streams - finished; // every stream that did not see the Finish, whatever the cause
+    std::printf("  streams: %d opened (%d connect errors, %d non-200), %d got ActiveRequests in %.0f ms\n", streams, connect_errors,
+                not_ok, ready, open_ms);
+    std::printf("  streams: server with %d open: RSS %ld KiB, %ld threads (same server idle: %ld KiB, %ld threads)\n", ready,
+                rss_streams, threads_streams, idle_main_rss, idle_threads);
+    std::printf("  streams: one turn fanned out to %d/%zu listeners (Finish received) in %.0f ms; RSS after %ld KiB, %ld threads\n",
+                finished, fds.size(), fanout_ms, rss_after, threads_after);
+    std::printf("  streams: errors %d (of which: connect %d, non-200 %d, closed by server %d)\n", errors, connect_errors, not_ok,
+                closed_by_server);
+    for (int fd : open_fds) close(fd);
     kill(server, SIGTERM);
     waitpid(server, nullptr, 0);
     std::filesystem::remove_all(root);

@@ -52,6 +52,10 @@ std::uint64_t SessionEventBus::publish(Json event, const std::string& request_id
         }
     }
     cv_.notify_all();
+    {
+        std::lock_guard lock(listeners_mutex_);
+        for (auto& [id, notify] : listeners_) notify();
+    }
     return seq;
 }
 
@@ -88,6 +92,12 @@ std::uint64_t SessionEventBus::last_seq() const
     return last_seq_;
 }
 
+std::uint64_t SessionEventBus::oldest_seq() const
+{
+    std::lock_guard lock(mutex_);
+    return buffer_.empty() ? last_seq_ + 1 : buffer_.front().seq;
+}
+
 SessionEventBus::Resume SessionEventBus::resume_point(std::string_view id) const
 {
     std::uint64_t seq = 0;
@@ -119,5 +129,18 @@ bool SessionEventBus::idle() const
 }
 
 void SessionEventBus::wake_all() { cv_.notify_all(); }
+
+std::uint64_t SessionEventBus::listen(std::function<void()> notify)
+{
+    std::lock_guard lock(listeners_mutex_);
+    listeners_.emplace(++next_listener_, std::move(notify));
+    return next_listener_;
+}
+
+void SessionEventBus::unlisten(std::uint64_t id)
+{
+    std::lock_guard lock(listeners_mutex_);
+    listeners_.erase(id);
+}
 
 } // namespace gaggle

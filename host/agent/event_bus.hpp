@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -45,6 +46,9 @@ public:
     // Every event still in the buffer (a client whose id is from another epoch).
     Batch buffered() const;
     std::uint64_t last_seq() const;
+    // The seq of the oldest event still kept (last_seq() + 1 when none is): a listener whose
+    // position is below this minus one has lost events.
+    std::uint64_t oldest_seq() const;
 
     const std::string& epoch() const noexcept { return epoch_; }
     // "<epoch>-<seq>": the SSE id of one event.
@@ -63,6 +67,13 @@ public:
     // Wakes every waiting listener (shutdown).
     void wake_all();
 
+    // Calls `notify` after every publish, on the publishing thread with no bus lock held, until
+    // unlisten(id) has returned (it waits out a call in progress). This is how an event-driven
+    // stream writer learns there is something to pull with wait_after(after, 0ms). `notify` must be
+    // quick and must not call back into this bus: it runs on a turn's critical path.
+    std::uint64_t listen(std::function<void()> notify);
+    void unlisten(std::uint64_t id);
+
 private:
     size_t capacity_, max_bytes_;
     std::string epoch_;
@@ -72,6 +83,9 @@ private:
     size_t buffered_bytes_ = 0;
     std::uint64_t last_seq_ = 0;
     std::set<std::string> active_;
+    std::mutex listeners_mutex_; // apart from mutex_: readers pull while being notified
+    std::map<std::uint64_t, std::function<void()>> listeners_;
+    std::uint64_t next_listener_ = 0;
 };
 
 } // namespace gaggle

@@ -1,42 +1,96 @@
 // POST /reply (the 1.24 chat stream) and POST /action-required/tool-confirmation.
 #include "agent/confirmations.hpp"
-#include "agent/event_queue.hpp"
 #include "agent/turn_service.hpp"
 #include "api/fields.hpp"
 #include "api/routes.hpp"
 #include "api/turn_input.hpp"
 #include "common/error.hpp"
-#include "http/server.hpp"
-#include "http/sse.hpp"
+#include "http/stream_handoff.hpp"
+#include "http/stream_writer.hpp"
+
+#include <mutex>
+#include <utility>
 
 namespace gaggle {
 namespace {
 
-constexpr auto ping_interval = std::chrono::milliseconds(500);
+// One /reply stream in the StreamWriter: the turn's events as `data:` frames, a Ping every 500 ms,
+// and the end of the response once the turn is done. A client that leaves cancels the turn
+// (stopping the provider call); the turn still winds down and persists what it produced on its
+// own thread, as the turn service guarantees.
+class TurnFeed final : public StreamFeed {
+public:
+    void set_turn(std::shared_ptr<RunningTurn> turn) { turn_ = std::move(turn); }
 
-// Streams the turn's events as `data:` frames with a Ping every 500 ms. A failed write means the
-// client left: the turn is cancelled (stopping the provider call) and we wait for it to wind down,
-// so everything it produced is persisted before the request ends.
-void stream_turn(AppContext& app, TurnRequest request, Response& res)
-{
-    auto queue = std::make_shared<EventQueue>();
-    auto turn = app.turns.start(request, [queue](const Json& e) { queue->push(e); }, [queue] { queue->close(); });
-    res.header("Cache-Control", "no-cache");
-    SseWriter sse(res.stream(200, "text/event-stream"));
-    auto last_ping = std::chrono::steady_clock::now();
-    bool connected = true;
-    while (connected) {
-        auto event = queue->pop(std::chrono::milliseconds(100));
-        if (event) connected = sse.data(event->dump(-1, ' ', false, Json::error_handler_t::replace));
-        else if (queue->finished()) break;
-        if (connected && std::chrono::steady_clock::now() - last_ping >= ping_interval) {
-            connected = sse.data(R"({"type":"Ping"})");
-            last_ping = std::chrono::steady_clock::now();
-        }
-        if (HttpServer::shutting_down()) turn->cancel().cancel();
+    void attach(std::function<void()> wake) override
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->wake = std::move(wake);
     }
-    if (!connected) turn->cancel().cancel();
-    turn->join();
+    bool pull(std::string& out) override
+    {
+        std::lock_guard lock(shared_->mutex);
+        out += std::exchange(shared_->text, {});
+        return !shared_->closed;
+    }
+    void detach() override
+    {
+        bool finished;
+        {
+            std::lock_guard lock(shared_->mutex);
+            shared_->wake = nullptr; // under the lock: no wake runs after this returns
+            finished = shared_->closed;
+        }
+        if (!finished && turn_) turn_->cancel().cancel(); // the client left (or the server stops)
+    }
+    // The turn's events wait here while the client is behind, up to the writer's bound again.
+    bool overrun(std::size_t bound) override
+    {
+        std::lock_guard lock(shared_->mutex);
+        return shared_->text.size() > bound;
+    }
+    std::string heartbeat(std::uint64_t) override { return "data: {\"type\":\"Ping\"}\n\n"; }
+    std::chrono::milliseconds heartbeat_interval() const override { return std::chrono::milliseconds(500); }
+
+    // What the turn's callbacks (stream_turn) fill: they may outlive the feed (a turn winding
+    // down after the client left).
+    struct Shared {
+        std::mutex mutex;
+        std::string text; // events not yet pulled
+        bool closed = false;
+        std::function<void()> wake;
+    };
+    std::shared_ptr<Shared> shared() const { return shared_; }
+
+private:
+    std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+    std::shared_ptr<RunningTurn> turn_;
+};
+
+void stream_turn(AppContext& app, TurnRequest request, Request& req, Response& res)
+{
+    auto feed = std::make_unique<TurnFeed>();
+    auto shared = feed->shared();
+    auto push = [shared](const Json& e) {
+        std::string text = "data: " + e.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n\n";
+        std::lock_guard lock(shared->mutex);
+        shared->text += text;
+        if (shared->wake) shared->wake();
+    };
+    auto done = [shared] {
+        std::lock_guard lock(shared->mutex);
+        shared->closed = true;
+        if (shared->wake) shared->wake();
+    };
+    auto turn = app.turns.start(request, push, done);
+    feed->set_turn(turn);
+    res.header("Cache-Control", "no-cache");
+    try {
+        hand_off_stream(req, res, std::move(feed));
+    } catch (...) {
+        turn->cancel().cancel(); // nobody will read it
+        throw;
+    }
 }
 
 } // namespace
@@ -53,7 +107,7 @@ void register_reply_routes(Router& router, AppContext& app)
             if (message == body.end() || message->is_null()) throw unprocessable("missing field `user_message`");
             auto history = fields::optional_array(body, "override_conversation");
             if (!history) history = fields::optional_array(body, "conversation_so_far");
-            stream_turn(app, prepare_turn(app, req.user_id(), session_id, *message, history), res);
+            stream_turn(app, prepare_turn(app, req.user_id(), session_id, *message, history), req, res);
         },
         reply_options);
 

@@ -6,24 +6,62 @@
 #include "api/routes.hpp"
 #include "api/turn_input.hpp"
 #include "common/error.hpp"
-#include "http/server.hpp"
-#include "http/sse.hpp"
+#include "http/stream_handoff.hpp"
+#include "http/stream_writer.hpp"
 
-#include <ostream>
+#include <utility>
 
 namespace gaggle {
 namespace {
 
-constexpr auto heartbeat_interval = std::chrono::seconds(2);
+const std::string reload_event = R"(data: {"type":"Error","error":"Client too far behind - reload conversation"})" "\n\n";
 
-// "id: <epoch>-<seq>" then the event (SseWriter::with_id takes a bare number).
-bool write_with_id(std::ostream& out, const std::string& id, std::string_view json)
+// "id: <epoch>-<seq>" then the event.
+void append_event(std::string& out, const SessionEventBus& bus, const BusEvent& e)
 {
-    out << "id: " << id << "\ndata: " << json << "\n\n";
-    out.flush();
-    return out.good();
+    out.append("id: ").append(bus.event_id(e.seq)).append("\ndata: ").append(e.json).append("\n\n");
 }
 
+// One /events stream in the StreamWriter: pulls what the bus has after the last event sent,
+// whenever the bus says it published. The bus keeps the events; the stream keeps a position.
+class BusFeed final : public StreamFeed {
+public:
+    BusFeed(std::shared_ptr<SessionEventBus> bus, std::string opening, std::uint64_t after)
+        : bus_(std::move(bus)), opening_(std::move(opening)), after_(after)
+    {
+    }
+    void attach(std::function<void()> wake) override
+    {
+        listener_ = bus_->listen(std::move(wake));
+        attached_ = true;
+    }
+    bool pull(std::string& out) override
+    {
+        out += std::exchange(opening_, {});
+        auto batch = bus_->wait_after(after_, std::chrono::milliseconds(0));
+        if (batch.too_far_behind) out += reload_event;
+        for (const auto& e : batch.events) append_event(out, *bus_, e);
+        after_ = batch.next_after;
+        return true; // the stream stays open across turns until the client or the server leaves
+    }
+    void detach() override
+    {
+        if (attached_) bus_->unlisten(listener_);
+        attached_ = false;
+    }
+    // The bus keeps the events a throttled client has yet to get, until its replay buffer drops them.
+    bool overrun(std::size_t) override { return bus_->oldest_seq() > after_ + 1; }
+
+private:
+    std::shared_ptr<SessionEventBus> bus_;
+    std::string opening_; // ActiveRequests, and the replay after a reset, sent first
+    std::uint64_t after_;
+    std::uint64_t listener_ = 0;
+    bool attached_ = false;
+};
+
+// Everything up to the first pull is decided here, on the HTTP thread, so a bad Last-Event-ID is
+// still a 400; then the stream goes to the writer and this thread returns to the pool.
 void stream_events(AppContext& app, Request& req, Response& res)
 {
     const std::string& session_id = req.param("session_id");
@@ -33,34 +71,17 @@ void stream_events(AppContext& app, Request& req, Response& res)
     if (req.has_header("Last-Event-ID"))
         resume = req.header("Last-Event-ID").empty() ? SessionEventBus::Resume{} : bus->resume_point(req.header("Last-Event-ID"));
 
-    res.header("Cache-Control", "no-cache");
-    std::ostream& out = res.stream(200, "text/event-stream");
-    SseWriter sse(out);
-    if (!sse.data(Json{{"type", "ActiveRequests"}, {"request_ids", bus->active_requests()}}.dump())) return;
+    std::string opening = "data: " + Json{{"type", "ActiveRequests"}, {"request_ids", bus->active_requests()}}.dump() + "\n\n";
     std::uint64_t after = resume.after;
     if (resume.reset) {
         // The id is from before a restart (or an evicted bus): say so, then send everything kept.
-        if (!sse.data(Json{{"type", "Error"}, {"error", "Client too far behind - reload conversation"}}.dump())) return;
+        opening += reload_event;
         auto all = bus->buffered();
-        for (const auto& e : all.events)
-            if (!write_with_id(out, bus->event_id(e.seq), e.json)) return;
+        for (const auto& e : all.events) append_event(opening, *bus, e);
         after = all.next_after;
     }
-    auto last_beat = std::chrono::steady_clock::now();
-    std::uint64_t beats = 0;
-    while (!HttpServer::shutting_down()) {
-        auto batch = bus->wait_after(after, std::chrono::milliseconds(250));
-        if (batch.too_far_behind) {
-            if (!sse.data(Json{{"type", "Error"}, {"error", "Client too far behind - reload conversation"}}.dump())) return;
-        }
-        for (const auto& e : batch.events)
-            if (!write_with_id(out, bus->event_id(e.seq), e.json)) return;
-        after = batch.next_after;
-        if (std::chrono::steady_clock::now() - last_beat >= heartbeat_interval) {
-            if (!sse.comment("ping " + std::to_string(++beats))) return;
-            last_beat = std::chrono::steady_clock::now();
-        }
-    }
+    res.header("Cache-Control", "no-cache");
+    hand_off_stream(req, res, std::make_unique<BusFeed>(std::move(bus), std::move(opening), after));
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include "api/routes.hpp"
 #include "app/logging.hpp"
 #include "app/plugin_agent_bridge.hpp"
+#include "config/connection_limits.hpp"
 #include "config/plugin_settings.hpp"
 #include "config/secret_store.hpp"
 #include "store/sqlite_kv_store.hpp"
@@ -110,6 +111,10 @@ void Application::start()
     ServerOptions options;
     options.host = settings_.host;
     options.port = settings_.port;
+    const ConnectionLimits limits = resolve_connection_limits(config_);
+    options.max_connections = limits.http_threads;
+    options.max_connections_per_client = limits.per_client;
+    options.stream_buffer_bytes = limits.stream_buffer_bytes;
     server_ = std::make_unique<HttpServer>(router_, *auth_, *cors_, options);
     server_->start();
     spdlog::info("gaggle {} listening on http://{}:{}", GAGGLE_VERSION, settings_.host, server_->port());

@@ -19,6 +19,9 @@ class StreamSocket;
 
 namespace gaggle {
 
+class ClientLimit;
+class StreamWriter;
+
 using RequestHandler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&)>;
 
 // The open connections, so that stopping the server can wake the ones idling in keep-alive.
@@ -34,8 +37,11 @@ private:
     std::set<Poco::Net::StreamSocket*> sockets_;
 };
 
-// Creates the connections of a Poco::Net::TCPServer. The factory is owned by that server.
+// Creates the connections of a Poco::Net::TCPServer. The factory is owned by that server. A
+// connection over its client's cap in `limit` is answered 429; a handler may hand its socket to
+// `streams` (http/stream_handoff.hpp), which ends the connection without closing the socket.
 Poco::Net::TCPServerConnectionFactory* make_connection_factory(Poco::Net::HTTPServerParams::Ptr params, RequestHandler handler,
-                                                               ConnectionRegistry& registry);
+                                                               ConnectionRegistry& registry, ClientLimit& limit,
+                                                               StreamWriter& streams);
 
 } // namespace gaggle

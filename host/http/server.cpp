@@ -2,8 +2,11 @@
 
 #include "common/error.hpp"
 #include "http/body_memory.hpp"
+#include "http/client_limit.hpp"
 #include "http/connection.hpp"
 #include "http/error_mapping.hpp"
+#include "http/stream_handoff.hpp"
+#include "http/stream_writer.hpp"
 
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -18,6 +21,8 @@
 
 #include <chrono>
 #include <thread>
+
+#include <sys/resource.h>
 
 namespace gaggle {
 namespace {
@@ -125,7 +130,7 @@ public:
 private:
     static void reply_error(Response& response, int status, const std::string& message)
     {
-        if (response.sent()) {
+        if (response.sent() || stream_handed_off()) {
             spdlog::warn("error after the response started ({}): {}", status, message);
             return;
         }
@@ -240,7 +245,7 @@ private:
         }
 
         route.handler(request, response);
-        if (!response.sent()) response.empty(200);
+        if (!response.sent() && !stream_handed_off()) response.empty(200);
         return path;
     }
 
@@ -256,12 +261,25 @@ private:
 // SYNs that clients then wait out. Linux caps it at net.core.somaxconn by itself.
 constexpr int listen_backlog = 4096;
 
+// Every open stream is a socket: 10,000 of them need more than the usual soft limit of 1,024.
+void raise_open_file_limit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    const auto before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0)
+        spdlog::debug("open file limit raised from {} to {}", before, limit.rlim_cur);
+}
+
 } // namespace
 
 HttpServer::HttpServer(const Router& router, const Authenticator& auth, const Cors& cors, ServerOptions options)
     : router_(router), auth_(auth), cors_(cors), options_(std::move(options)),
       body_budget_(std::make_unique<BodyBudget>(options_.body_budget_bytes)),
-      connections_(std::make_unique<ConnectionRegistry>())
+      connections_(std::make_unique<ConnectionRegistry>()),
+      client_limit_(std::make_unique<ClientLimit>(options_.max_connections_per_client)),
+      streams_(std::make_unique<StreamWriter>(StreamWriterOptions{.max_pending_bytes = options_.stream_buffer_bytes}))
 {
 }
 
@@ -274,6 +292,7 @@ bool HttpServer::shutting_down() noexcept { return g_shutting_down.load(std::mem
 
 void HttpServer::start()
 {
+    raise_open_file_limit();
     Poco::Net::ServerSocket socket;
     try {
         // Reuse the address (restart right after a stop) but never the port: with SO_REUSEPORT a
@@ -287,19 +306,24 @@ void HttpServer::start()
     port_ = socket.address().port();
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.max_connections);
-    params->setMaxQueued(options_.max_connections);
+    // Connections wait here for a worker; a burst of thousands of streams opening at once queues
+    // briefly (each leaves its worker as soon as its headers are out) instead of being refused.
+    params->setMaxQueued(options_.max_queued);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(60, 0));
     params->setKeepAliveTimeout(Poco::Timespan(30, 0));
-    // Threads are created on demand and retire when idle, so an idle server stays small while a
-    // thousand open SSE streams still each get a thread. 256 KiB stacks keep that many cheap.
+    // A worker waits this long for the next connection before it retires; stop() waits for them.
+    params->setThreadIdleTime(Poco::Timespan(1, 0));
+    // Threads are created on demand and retire when idle, so an idle server stays small. Open SSE
+    // streams hold no thread (StreamWriter). 256 KiB stacks keep a busy pool cheap.
     pool_ = std::make_unique<Poco::ThreadPool>(1, options_.max_connections + 4, 30, 256 * 1024);
     configure_allocator_for_large_bodies();
     RequestHandler handler = [this](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
         Dispatcher(router_, auth_, cors_, *body_budget_).handleRequest(request, response);
     };
-    server_ = std::make_unique<Poco::Net::TCPServer>(make_connection_factory(params, std::move(handler), *connections_), *pool_,
-                                                     socket, params);
+    streams_->start();
+    server_ = std::make_unique<Poco::Net::TCPServer>(
+        make_connection_factory(params, std::move(handler), *connections_, *client_limit_, *streams_), *pool_, socket, params);
     g_shutting_down = false;
     server_->start();
 }
@@ -309,6 +333,7 @@ void HttpServer::stop(int grace_ms)
     if (!server_) return;
     g_shutting_down = true;
     server_->stop();
+    streams_->stop(); // open streams end now; grace is for requests in progress
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
     while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -22,12 +22,18 @@ class TCPServer;
 namespace gaggle {
 
 class BodyBudget;
+class ClientLimit;
 class ConnectionRegistry;
+class StreamWriter;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
     uint16_t port = 3000;          // 0 picks a free port (tests)
-    int max_connections = 1100;    // each open connection (an SSE stream too) holds one thread
+    int max_connections = 256;     // worker threads: requests in progress at once (open streams hold none)
+    int max_queued = 16384;        // accepted connections waiting for a worker
+    // Connections (streams included) one client address may hold; see ServerSettings.
+    std::size_t max_connections_per_client = 12000;
+    std::size_t stream_buffer_bytes = 1024 * 1024; // a stream's unsent bytes before its reader is dropped
     std::size_t body_budget_bytes = 256 * 1024 * 1024; // request body bytes held at once, all threads
 };
 
@@ -53,6 +59,8 @@ private:
     uint16_t port_ = 0;
     std::unique_ptr<BodyBudget> body_budget_;
     std::unique_ptr<ConnectionRegistry> connections_;
+    std::unique_ptr<ClientLimit> client_limit_;
+    std::unique_ptr<StreamWriter> streams_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::TCPServer> server_;
 };
