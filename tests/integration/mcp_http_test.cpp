@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "agent_harness.hpp"
+#include "scripted_model_replies.hpp"
 #include "node_peer.hpp"
 
 #include "scripted_provider/scripted_provider.hpp"
@@ -46,18 +47,6 @@ Json call_tool(AgentHarness& h, const std::string& id, const std::string& name, 
     return Json::parse(r.body);
 }
 
-json tool_call_reply(const std::string& id, const std::string& name, const std::string& arguments)
-{
-    return {{"format", "openai"},
-            {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", name}, {"arguments", arguments}}}}})},
-            {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
-}
-
-json text_reply(const std::string& text)
-{
-    return {{"format", "openai"}, {"chunks", json::array({{{"text", text}}})}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
-}
-
 // A scripted MCP endpoint at `path` that does the protocol right: initialize answered as JSON with a
 // session id, notifications accepted, a tool list, no GET stream, DELETE accepted.
 json good_endpoint(const std::string& path)
@@ -87,8 +76,8 @@ json raw_stream(const std::string& path, json chunks)
 TEST_CASE("a streamable_http extension: prefixed tools, calls, resources and progress from a real HTTP server")
 {
     auto peer = everything_over_http();
-    AgentHarness h(json::array({tool_call_reply("call_long", "remote__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"),
-                                text_reply("ok")}));
+    AgentHarness h(json::array({scripted_tool_call("call_long", "remote__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"),
+                                scripted_text("ok")}));
     const std::string id = start_session_with(h, Json::array({http_config("remote", peer->url("/mcp"))}));
     Json results = extension_results(h, id);
     REQUIRE(results.size() == 1);
@@ -241,8 +230,8 @@ TEST_CASE("a legacy sse extension: the endpoint event, calls, progress, and the 
 {
     auto peer = std::make_unique<NodePeer>(peer_script("@modelcontextprotocol/server-everything/dist/index.js"),
                                            std::vector<std::string>{"sse"});
-    AgentHarness h(json::array({tool_call_reply("call_long", "old__trigger-long-running-operation", "{\"duration\":1,\"steps\":2}"),
-                                text_reply("ok")}));
+    AgentHarness h(json::array({scripted_tool_call("call_long", "old__trigger-long-running-operation", "{\"duration\":1,\"steps\":2}"),
+                                scripted_text("ok")}));
     Json config = http_config("old", peer->url("/sse"));
     config["type"] = "sse";
     const std::string id = start_session_with(h, Json::array({config}));
