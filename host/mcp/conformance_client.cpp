@@ -9,8 +9,6 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-
 namespace gaggle::mcp {
 namespace {
 
@@ -69,7 +67,9 @@ int run_conformance_client(const CommandLineOverrides& flags, const std::string&
     });
     const PluginTransports transports(registry);
     if (!transports.serves("streamable_http")) {
-        spdlog::error("no transport plugin serves streamable_http (plugin directories: {})", settings.directories.size());
+        std::string dirs;
+        for (const auto& d : settings.directories) dirs += (dirs.empty() ? "" : ", ") + d;
+        spdlog::error("no transport plugin serves streamable_http (plugin directories: {})", dirs.empty() ? "none" : dirs);
         return 1;
     }
 
