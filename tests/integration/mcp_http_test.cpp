@@ -4,8 +4,9 @@
 #include <doctest/doctest.h>
 
 #include "agent_harness.hpp"
-#include "scripted_model_replies.hpp"
+#include "mcp_process_probe.hpp"
 #include "node_peer.hpp"
+#include "scripted_model_replies.hpp"
 
 #include "scripted_provider/scripted_provider.hpp"
 
@@ -150,13 +151,15 @@ TEST_CASE("streamable_http sends the configured headers, the session id and prot
     r = h.post("/agent/remove_extension", Json{{"session_id", id}, {"name", "scripted"}});
     CHECK(r.status == 200);
 
-    const auto requests = mcp.requests();
+    // The session ends with a DELETE when the extension's connection closes.
+    const bool deleted = eventually([&] {
+        for (const auto& q : mcp.requests())
+            if (q.method == "DELETE") return q.header("Mcp-Session-Id") == "sess-123";
+        return false;
+    });
     std::vector<gaggle::testing::RecordedRequest> posts;
-    bool deleted = false;
-    for (const auto& q : requests) {
+    for (const auto& q : mcp.requests())
         if (q.method == "POST") posts.push_back(q);
-        if (q.method == "DELETE") deleted = q.header("Mcp-Session-Id") == "sess-123";
-    }
     REQUIRE(posts.size() >= 3);
     CHECK(posts[0].json()["method"] == "initialize");
     CHECK(posts[0].header("Authorization") == "Bearer tok-1");
