@@ -280,6 +280,7 @@ void StreamableHttpConnection::listen()
         StopFlag stop(&closing_);
         ExchangeHandlers handlers;
         handlers.on_event = [&](const providers::SseEvent& event) { accept_event(event, nothing, false); };
+        const auto opened = std::chrono::steady_clock::now();
         const Exchange response = exchange(http_, req, handlers, sdk::Cancel(stop.raw()));
         if (closing_.load()) return;
         if (response.status != 0 && (!response.success() || !response.is_event_stream())) {
@@ -289,7 +290,10 @@ void StreamableHttpConnection::listen()
         }
         if (!response.last_event_id.empty()) last_event_id = response.last_event_id;
         if (response.retry_ms >= 0) retry_ms = response.retry_ms;
-        failures = response.events > 0 ? 0 : failures + 1;
+        // A stream that carried something, or stayed open a while (a quiet server ends in the
+        // idle timeout), was fine; one that fails at once counts towards giving up.
+        const bool lasted = std::chrono::steady_clock::now() - opened > 10s;
+        failures = response.events > 0 || lasted ? 0 : failures + 1;
         if (failures >= max_listen_failures) {
             host_.warn("mcp http: the server stream of " + endpoint_.url + " keeps failing (" + response.failure + "); given up");
             return;
