@@ -4,6 +4,7 @@
 #include "app/application.hpp"
 #include "builtin_servers.hpp"
 #include "config/plugin_settings.hpp"
+#include "mcp/conformance_client.hpp"
 #include "plugin/plugin_registry.hpp"
 
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 #include <csignal>
 #include <sys/resource.h>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,6 +28,8 @@ usage:
                                                           (dlopen runs its static constructors) and
                                                           reads its entry, but never calls create()
   gaggle mcp developer|memory                             serve a builtin MCP server over stdio
+  gaggle mcp-client URL                                   run the MCP conformance scenario named in
+                                                          MCP_CONFORMANCE_SCENARIO against URL
   gaggle --version
 
 environment: GOOSE_HOST, GOOSE_PORT, GOOSE_SERVER__SECRET_KEY (or GOOSE_API_HOST, GOOSE_API_PORT,
@@ -169,6 +173,10 @@ int main(int argc, char** argv)
         if (w[0] == "plugins" && w.size() == 2 && w[1] == "list") return plugins_list(args.flags);
         if (w[0] == "plugins" && w.size() == 3 && w[1] == "inspect") return plugins_inspect(w[2]);
         if (w[0] == "mcp") return mcp_server(w);
+        if (w[0] == "mcp-client" && w.size() == 2) {
+            const char* scenario = std::getenv("MCP_CONFORMANCE_SCENARIO");
+            return gaggle::mcp::run_conformance_client(args.flags, w[1], scenario ? scenario : "");
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gaggle: %s\n", e.what());
         return 1;

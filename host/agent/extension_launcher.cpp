@@ -51,8 +51,6 @@ std::shared_ptr<McpExtension> ExtensionLauncher::launch(const mcp::ExtensionSpec
     Json config = spec.type == "builtin" ? as_stdio(spec, self_) : spec.config;
     const std::string type = config.value("type", std::string());
     if (type == "platform") throw invalid_argument("the platform extension '" + spec.name + "' is not part of this build");
-    if (type == "sse")
-        throw invalid_argument("the SSE transport is no longer supported (extension '" + spec.name + "'): migrate it to streamable_http");
     if (!transports_.serves(type))
         throw invalid_argument("extensions of type '" + type + "' cannot run here: no transport plugin serves them");
 

@@ -7,9 +7,9 @@ namespace gaggle {
 
 Json configured_extensions(const Config& config)
 {
-    // Read from the file each time: /config/extensions edits it while the server runs.
+    // Read fresh each time (Config re-reads a changed file): /config/extensions edits it while the server runs.
     try {
-        return ExtensionsConfig(config.report().path.empty() ? config.paths().config_file() : std::filesystem::path(config.report().path)).enabled();
+        return ExtensionsConfig::enabled(config);
     } catch (const Error&) {
         return Json::array(); // a broken config.yaml is reported at start-up; no extensions then
     }

@@ -10,8 +10,7 @@ namespace gaggle {
 
 void register_config_extension_routes(Router& router, AppContext& app)
 {
-    const auto& loaded = app.config.report().path;
-    auto file = std::make_shared<ExtensionsConfig>(loaded.empty() ? app.config.paths().config_file() : std::filesystem::path(loaded));
+    auto file = std::make_shared<ExtensionsConfig>(app.config);
 
     router.add("GET", "/config/extensions", [file](Request&, Response& res) { res.json(file->entries()); });
 

@@ -1,30 +1,34 @@
 #pragma once
-// The `extensions:` map of config.yaml (key -> ExtensionConfig fields plus `enabled`), read fresh
-// from the file each time and edited in place: every other key of the file is kept, and the new
-// file replaces the old atomically (temp file, fsync, rename), so a crash never leaves half a
-// config. yaml-cpp does not keep comments: a file edited here loses its comments.
+// The `extensions:` map of config.yaml (key -> ExtensionConfig fields plus `enabled`). Reads come
+// from the deployment's Config, which re-reads the file when another process changed it; writes
+// go through Config::update, the one writer of config.yaml: only the `extensions:` entry is
+// rewritten, so every other key and the comments around them stay as they were, and the file is
+// replaced atomically with its backups rotated.
 #include "common/json.hpp"
 
-#include <filesystem>
 #include <string>
 
 namespace gaggle {
 
+class Config;
+
 class ExtensionsConfig {
 public:
-    explicit ExtensionsConfig(std::filesystem::path file) : file_(std::move(file)) {}
+    explicit ExtensionsConfig(Config& config) : config_(config) {}
 
     // ExtensionResponse {extensions: ExtensionEntry[], warnings: string[]}.
-    Json entries() const;
+    static Json entries(const Config& config);
     // ExtensionConfig objects of the enabled entries (without `enabled`).
-    Json enabled() const;
+    static Json enabled(const Config& config);
+
+    Json entries() const { return entries(config_); }
     // Adds or replaces the entry of `name`'s key.
     void upsert(const std::string& name, const Json& config, bool enabled);
     // false when no entry has `name`'s key.
     bool remove(const std::string& name);
 
 private:
-    std::filesystem::path file_;
+    Config& config_;
 };
 
 } // namespace gaggle

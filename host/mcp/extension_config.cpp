@@ -110,8 +110,8 @@ ExtensionSpec parse_extension_config(const Json& c, const std::string& where)
         string_array(c, where, "args");
     }
     if (spec.type == "streamable_http" || spec.type == "sse") {
-        const std::string& uri = string_field(c, where, "uri", spec.type == "streamable_http");
-        if (spec.type == "streamable_http" && uri.rfind("http://", 0) != 0 && uri.rfind("https://", 0) != 0)
+        const std::string& uri = string_field(c, where, "uri", true);
+        if (uri.rfind("http://", 0) != 0 && uri.rfind("https://", 0) != 0)
             throw unprocessable("field `" + field(where, "uri") + "` must be an http:// or https:// URL");
         string_map(c, where, "headers");
     }

@@ -59,6 +59,7 @@ void McpClient::connect(const ChannelOpener& open)
 
     Json capabilities = {{"roots", {{"listChanged", false}}}};
     if (options_.sampling) capabilities["sampling"] = Json::object();
+    if (options_.elicitation) capabilities["elicitation"] = Json::object();
     Json params = {{"protocolVersion", supported_protocol_versions.front()},
                    {"capabilities", capabilities},
                    {"clientInfo", {{"name", options_.client_name}, {"version", options_.client_version}}}};
@@ -282,23 +283,8 @@ void McpClient::answer_server_request(const Json& request)
             roots.push_back(Json{{"uri", "file://" + options_.working_dir}, {"name", root_name(options_.working_dir)}});
         return send_json(Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"roots", roots}}}});
     }
-    if (method == "sampling/createMessage" && options_.sampling) {
-        // A model call can take long: never hold up the frames behind it.
-        Json copy = request;
-        std::lock_guard lock(mutex_);
-        helpers_.emplace_back([this, copy] {
-            try {
-                Json result = options_.sampling(copy.contains("params") ? copy["params"] : Json::object());
-                send_json(Json{{"jsonrpc", "2.0"}, {"id", copy["id"]}, {"result", result}});
-            } catch (const std::exception& e) {
-                try {
-                    send_json(rpc_error(copy["id"], -32603, std::string("sampling failed: ") + e.what()));
-                } catch (const std::exception&) {
-                }
-            }
-        });
-        return;
-    }
+    if (method == "sampling/createMessage" && options_.sampling) return answer_on_helper(request, options_.sampling, "sampling");
+    if (method == "elicitation/create" && options_.elicitation) return answer_on_helper(request, options_.elicitation, "elicitation");
     std::string message = "Method not found: " + method;
     if (method == "sampling/createMessage") message = "sampling is not supported by this client";
     else if (method == "elicitation/create") message = "elicitation is not supported by this client";
@@ -307,6 +293,24 @@ void McpClient::answer_server_request(const Json& request)
     } catch (const std::exception& e) {
         spdlog::debug("mcp: could not answer {}: {}", method, e.what());
     }
+}
+
+void McpClient::answer_on_helper(const Json& request, const std::function<Json(const Json&)>& answer, const std::string& what)
+{
+    // A model call or a person's answer can take long: never hold up the frames behind it.
+    Json copy = request;
+    std::lock_guard lock(mutex_);
+    helpers_.emplace_back([this, copy, answer, what] {
+        try {
+            Json result = answer(copy.contains("params") ? copy["params"] : Json::object());
+            send_json(Json{{"jsonrpc", "2.0"}, {"id", copy["id"]}, {"result", result}});
+        } catch (const std::exception& e) {
+            try {
+                send_json(rpc_error(copy["id"], -32603, what + " failed: " + e.what()));
+            } catch (const std::exception&) {
+            }
+        }
+    });
 }
 
 } // namespace gaggle::mcp

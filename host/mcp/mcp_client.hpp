@@ -48,6 +48,9 @@ struct ClientOptions {
     // Answers sampling/createMessage with a CreateMessageResult; when empty the capability is not
     // declared and such requests get a JSON-RPC error. Runs on a thread of its own.
     std::function<Json(const Json& params)> sampling;
+    // Answers elicitation/create with an ElicitResult ({action, content}); when empty the
+    // capability is not declared and such requests get a JSON-RPC error. Runs on a thread of its own.
+    std::function<Json(const Json& params)> elicitation;
     // Notifications not tied to a request (list_changed, logging with no call running, ...).
     std::function<void(const std::string& method, const Json& params)> on_notification;
 };
@@ -97,6 +100,7 @@ private:
     void on_message(const Json& message);
     void on_closed(const std::string& reason);
     void answer_server_request(const Json& request);
+    void answer_on_helper(const Json& request, const std::function<Json(const Json&)>& answer, const std::string& what);
     void send_json(const Json& message);
     Json wait(std::int64_t id, const std::shared_ptr<Pending>& pending, const std::string& method,
               const RequestOptions& options);
@@ -112,7 +116,7 @@ private:
     std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
     bool closed_ = false;
     std::string closed_reason_;
-    std::vector<std::thread> helpers_; // threads answering sampling requests
+    std::vector<std::thread> helpers_; // threads answering sampling and elicitation requests
 
     std::string protocol_version_;
     Json server_capabilities_ = Json::object();

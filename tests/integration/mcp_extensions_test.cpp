@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "agent_harness.hpp"
+#include "scripted_model_replies.hpp"
 #include "mcp_process_probe.hpp"
 
 #include <csignal>
@@ -40,18 +41,6 @@ Json resume(AgentHarness& h, const std::string& id)
     auto r = h.post("/agent/resume", Json{{"session_id", id}, {"load_model_and_extensions", true}});
     REQUIRE_MESSAGE(r.status == 200, r.body);
     return Json::parse(r.body);
-}
-
-json tool_call_reply(const std::string& id, const std::string& name, const std::string& arguments)
-{
-    return {{"format", "openai"},
-            {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", name}, {"arguments", arguments}}}}})},
-            {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
-}
-
-json text_reply(const std::string& text)
-{
-    return {{"format", "openai"}, {"chunks", json::array({{{"text", text}}})}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
 }
 
 const Json* tool_response(const std::vector<Json>& events, const std::string& id)
@@ -102,7 +91,7 @@ TEST_CASE("a stdio extension's tools are listed with its prefix and reported loa
 
 TEST_CASE("the model calls everything__echo: the result reaches the stream and the store")
 {
-    AgentHarness h(json::array({tool_call_reply("call_echo", "everything__echo", "{\"message\":\"hello mcp\"}"), text_reply("Done.")}));
+    AgentHarness h(json::array({scripted_tool_call("call_echo", "everything__echo", "{\"message\":\"hello mcp\"}"), scripted_text("Done.")}));
     const std::string id = start_with(h, Json::array({everything_config()}));
     auto events = h.reply_all(id, "echo something");
     const Json* response = tool_response(events, "call_echo");
@@ -127,8 +116,8 @@ TEST_CASE("the model calls everything__echo: the result reaches the stream and t
 
 TEST_CASE("progress notifications of a long-running tool reach the stream with the tool request id")
 {
-    AgentHarness h(json::array({tool_call_reply("call_long", "everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"),
-                                text_reply("ok")}));
+    AgentHarness h(json::array({scripted_tool_call("call_long", "everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"),
+                                scripted_text("ok")}));
     const std::string id = start_with(h, Json::array({everything_config()}));
     auto events = h.reply_all(id, "run the long thing");
     auto notes = of_type(events, "Notification");

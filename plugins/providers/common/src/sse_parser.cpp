@@ -75,9 +75,20 @@ void SseParser::line(std::string_view text)
         if (has_data_) pending_.data += '\n';
         pending_.data.append(value);
         has_data_ = true;
+        if (pending_.data.size() > max_line) throw sdk::Error(GAGGLE_ERR_SERVER, "server-sent event data longer than 16 MiB");
     } else if (field == "event") {
         pending_.event.assign(value);
-    } // "id" and "retry" matter to reconnecting browsers, not to one request's stream
+    } else if (field == "id") {
+        if (value.find('\0') == std::string_view::npos) last_event_id_.assign(value); // the format ignores ids holding NUL
+    } else if (field == "retry") {
+        long ms = 0;
+        bool digits = !value.empty() && value.size() <= 9;
+        for (char c : value) {
+            if (c < '0' || c > '9') digits = false;
+            else ms = ms * 10 + (c - '0');
+        }
+        if (digits) retry_ms_ = ms;
+    }
 }
 
 void SseParser::dispatch()

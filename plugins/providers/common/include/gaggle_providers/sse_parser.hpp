@@ -26,7 +26,13 @@ public:
     // because some OpenAI-compatible servers end on "data: [DONE]\n").
     void finish();
 
-    // Upper bound for one line; longer input is a broken stream, not a reason to use all memory.
+    // The stream's last `id:` (it persists across events, as the WHATWG format says) and last
+    // valid `retry:` in milliseconds (-1: none): what a client needs to resume the stream.
+    const std::string& last_event_id() const noexcept { return last_event_id_; }
+    long retry_ms() const noexcept { return retry_ms_; }
+
+    // Upper bound for one line, and for one event's data; longer input is a broken stream, not a
+    // reason to use all memory.
     static constexpr std::size_t max_line = 16 * 1024 * 1024;
 
 private:
@@ -39,6 +45,8 @@ private:
     bool last_was_cr_ = false;
     SseEvent pending_;
     bool has_data_ = false;
+    std::string last_event_id_;
+    long retry_ms_ = -1;
 };
 
 // Splits newline-delimited JSON (Ollama) into lines; CR before LF is dropped, blank lines skipped.
