@@ -107,17 +107,18 @@ void register_recipe_routes(Router& router, AppContext& app)
     }, json_body);
 
     // The cron is stored on the recipe (GET /recipes/list shows it). Running it is the scheduler
-    // plugin's job; until one is serving /schedule in this process, say so instead of claiming
-    // the recipe is scheduled: 202 with a message. Removing a schedule is complete: 200.
+    // plugin's job, and the plugin runs only its own jobs (POST /schedule/create): it cannot read
+    // the host's recipe bindings. So say what happened instead of claiming the recipe is
+    // scheduled: 202 with a message. Removing a schedule is complete: 200.
     router.add("POST", "/recipes/schedule", [service, &app](Request& req, Response& res) {
         const Json& body = fields::object(req.json());
         const auto cron = fields::optional_string(body, "cron_schedule");
         service->set_schedule(fields::required_string(body, "id"), cron);
         if (!cron) return res.empty(200);
         const bool scheduler_running = app.router.match("GET", "/schedule/list").kind == RouteMatch::Kind::found;
-        if (scheduler_running) return res.empty(200);
-        res.json(Json{{"message", "The schedule '" + *cron + "' is stored on the recipe, but no scheduler plugin is running in this "
-                                  "server, so it will not fire until one is enabled."}},
+        res.json(Json{{"message", "The schedule '" + *cron + "' is stored on the recipe, but it will not fire by itself: " +
+                                      (scheduler_running ? std::string("create a job for it with POST /schedule/create.")
+                                                         : std::string("no scheduler plugin is running in this server."))}},
                  202);
     }, json_body);
 

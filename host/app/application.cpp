@@ -101,6 +101,10 @@ HostServices Application::host_services()
         kv_->put(plugin, key, value);
     };
     s.kv_remove = [this](const std::string& plugin, const std::string& key) { kv_->erase(plugin, key); };
+    s.kv_claim = [this](const std::string& plugin, const std::string& key, std::string_view value) {
+        return kv_->insert_if_absent(plugin, key, value);
+    };
+    s.kv_list = [this](const std::string& plugin, const std::string& prefix) { return kv_->list_keys(plugin, prefix); };
     s.data_dir = config_.paths().data_dir.string();
     add_agent_services(s, *sessions_, config_, turns_);
     return s;

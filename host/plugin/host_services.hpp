@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gaggle {
 
@@ -26,6 +27,9 @@ struct HostServices {
     std::function<std::optional<std::string>(const std::string& plugin_id, const std::string& key)> kv_get;
     std::function<void(const std::string& plugin_id, const std::string& key, std::string_view value)> kv_put;
     std::function<void(const std::string& plugin_id, const std::string& key)> kv_remove;
+    // "gaggle.host.kv_claim/1": insert-if-absent (true when this call stored it) and key listing.
+    std::function<bool(const std::string& plugin_id, const std::string& key, std::string_view value)> kv_claim;
+    std::function<std::vector<std::string>(const std::string& plugin_id, const std::string& prefix)> kv_list;
     // The host's data folder; each plugin's private folder is <data_dir>/plugins/<id>. Empty: none.
     std::string data_dir;
     // Agent turns for features. agent_create_session returns the new session's id;

@@ -115,6 +115,49 @@ gaggle_status GAGGLE_ABI kv_remove(const gaggle_host* host, const char* key, gag
     }
 }
 
+// ---- "gaggle.host.kv_claim/1" -------------------------------------------------------------------
+
+gaggle_status GAGGLE_ABI kv_claim(const gaggle_host* host, const char* key, gaggle_str value, int32_t* out_claimed,
+                                  gaggle_error* err) noexcept
+{
+    if (!key || !*key || std::strlen(key) > GAGGLE_KV_MAX_KEY_BYTES)
+        return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "key must be 1..1024 bytes"), GAGGLE_ERR_INVALID_ARGUMENT;
+    if (!out_claimed) return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "out_claimed is required"), GAGGLE_ERR_INVALID_ARGUMENT;
+    if (value.size > GAGGLE_KV_MAX_VALUE_BYTES || (value.size && !value.data))
+        return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "value must be at most 16 MiB"), GAGGLE_ERR_INVALID_ARGUMENT;
+    try {
+        auto& self = HostTable::of(host);
+        if (!self.services().kv_claim) return fill(err, GAGGLE_ERR_UNSUPPORTED, "no key-value store"), GAGGLE_ERR_UNSUPPORTED;
+        *out_claimed = self.services().kv_claim(self.plugin_id(), key, std::string_view(value.data ? value.data : "", value.size)) ? 1 : 0;
+        return GAGGLE_OK;
+    } catch (const std::exception& e) {
+        fill(err, GAGGLE_ERR_INTERNAL, e.what());
+        return GAGGLE_ERR_INTERNAL;
+    }
+}
+
+gaggle_status GAGGLE_ABI kv_list_keys(const gaggle_host* host, const char* prefix, gaggle_buffer* out,
+                                      gaggle_error* err) noexcept
+{
+    if (!prefix || !out) return fill(err, GAGGLE_ERR_INVALID_ARGUMENT, "prefix and out are required"), GAGGLE_ERR_INVALID_ARGUMENT;
+    try {
+        auto& self = HostTable::of(host);
+        if (!self.services().kv_list) return fill(err, GAGGLE_ERR_UNSUPPORTED, "no key-value store"), GAGGLE_ERR_UNSUPPORTED;
+        std::string joined;
+        for (const auto& key : self.services().kv_list(self.plugin_id(), prefix)) joined.append(key).push_back('\0');
+        out->data = nullptr;
+        out->size = 0;
+        if (joined.empty()) return GAGGLE_OK;
+        out->data = host_copy(joined);
+        if (!out->data) return fill(err, GAGGLE_ERR_INTERNAL, "out of memory"), GAGGLE_ERR_INTERNAL;
+        out->size = joined.size();
+        return GAGGLE_OK;
+    } catch (const std::exception& e) {
+        fill(err, GAGGLE_ERR_INTERNAL, e.what());
+        return GAGGLE_ERR_INTERNAL;
+    }
+}
+
 // ---- "gaggle.host.paths/1" ----------------------------------------------------------------------
 
 const char* GAGGLE_ABI paths_plugin_dir(const gaggle_host* host) noexcept
@@ -186,6 +229,7 @@ const gaggle_host_config_v1 config_service = {sizeof(gaggle_host_config_v1),
                                               &config_lookup<&HostServices::config_get>,
                                               &config_lookup<&HostServices::secret_get>};
 const gaggle_host_kv_v1 kv_service = {sizeof(gaggle_host_kv_v1), &kv_get, &kv_put, &kv_remove};
+const gaggle_host_kv_claim_v1 kv_claim_service = {sizeof(gaggle_host_kv_claim_v1), &kv_claim, &kv_list_keys};
 
 const void* GAGGLE_ABI get_service(const gaggle_host*, const char* id) noexcept
 {
@@ -196,6 +240,7 @@ const void* GAGGLE_ABI get_service(const gaggle_host*, const char* id) noexcept
     if (std::strcmp(id, GAGGLE_HOST_PATHS_V1) == 0) return &paths_service;
     if (std::strcmp(id, GAGGLE_HOST_TIMER_V1) == 0) return &timer_service;
     if (std::strcmp(id, GAGGLE_HOST_AGENT_V1) == 0) return agent_service();
+    if (std::strcmp(id, GAGGLE_HOST_KV_CLAIM_V1) == 0) return &kv_claim_service;
     return nullptr;
 }
 

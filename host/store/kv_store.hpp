@@ -24,6 +24,9 @@ public:
     // Keys of one plugin starting with prefix, sorted bytewise.
     virtual std::vector<std::string> list_keys(const std::string& plugin_id,
                                                const std::string& prefix) = 0;
+    // Stores value under key only when the key is absent, atomically even across processes
+    // sharing the store; returns whether this call stored it (false leaves the old value).
+    virtual bool insert_if_absent(const std::string& plugin_id, const std::string& key, std::string_view value) = 0;
 };
 
 } // namespace gaggle

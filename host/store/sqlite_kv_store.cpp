@@ -45,6 +45,24 @@ void SqliteKvStore::put(const std::string& plugin_id, const std::string& key, st
     });
 }
 
+bool SqliteKvStore::insert_if_absent(const std::string& plugin_id, const std::string& key, std::string_view value) {
+    require_ids(plugin_id, key);
+    if (value.size() > max_value_bytes)
+        throw Error(ErrorKind::payload_too_large, "value must be at most 16 MiB");
+    // One statement is one transaction under the database's write lock, which other processes on
+    // the same file take too: only one INSERT of a key can change a row.
+    return db_->write([&](sqlite::Connection& c) {
+        auto st = c.prepare(
+            "INSERT INTO plugin_kv (plugin_id, key, value) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (plugin_id, key) DO NOTHING");
+        st->bind(1, plugin_id);
+        st->bind(2, key);
+        static const char empty = 0;
+        st->bindNoCopy(3, value.empty() ? &empty : value.data(), static_cast<int>(value.size()));
+        return st->exec() > 0;
+    });
+}
+
 bool SqliteKvStore::erase(const std::string& plugin_id, const std::string& key) {
     require_ids(plugin_id, key);
     return db_->write([&](sqlite::Connection& c) {

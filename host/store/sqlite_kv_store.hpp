@@ -15,6 +15,7 @@ public:
     void put(const std::string& plugin_id, const std::string& key, std::string_view value) override;
     bool erase(const std::string& plugin_id, const std::string& key) override;
     std::vector<std::string> list_keys(const std::string& plugin_id, const std::string& prefix) override;
+    bool insert_if_absent(const std::string& plugin_id, const std::string& key, std::string_view value) override;
 
 private:
     std::shared_ptr<sqlite::Database> db_;

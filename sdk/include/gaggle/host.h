@@ -254,6 +254,28 @@ typedef struct gaggle_host_agent_v1 {
     void (GAGGLE_ABI *release)(gaggle_agent_turn* turn);
 } gaggle_host_agent_v1;
 
+/* ---------------------------------------------------------------------------------------------
+ * "gaggle.host.kv_claim/1" [1.1]: claims and listings over the plugin's own key-value store (the
+ * keys and limits of "gaggle.host.kv/1"), for state that several host processes share through one
+ * store: a scheduler claims each occurrence of a job so that exactly one process runs it. Looked up
+ * at run time like every service: a host without it answers NULL.
+ */
+#define GAGGLE_HOST_KV_CLAIM_V1 "gaggle.host.kv_claim/1"
+typedef struct gaggle_host_kv_claim_v1 {
+    uint32_t struct_size;
+    /* [thread-safe] Create `key` with `value` (borrowed) only when it does not exist yet, in one
+     * transaction of the store: of any number of callers, in any processes sharing the store,
+     * exactly one gets *out_claimed = 1; the others get 0 and the stored value is left as it was.
+     * Durable when it returns, like put. err may be NULL. */
+    gaggle_status (GAGGLE_ABI *claim)(const gaggle_host* host, const char* key, gaggle_str value,
+                                      int32_t* out_claimed, gaggle_error* err);
+    /* [thread-safe] The plugin's keys starting with `prefix` ("" for all), sorted bytewise, each
+     * followed by one NUL byte, in *out (host->alloc; the caller frees out->data with host->free;
+     * size 0 and data NULL when there are none). err may be NULL. */
+    gaggle_status (GAGGLE_ABI *list_keys)(const gaggle_host* host, const char* prefix, gaggle_buffer* out,
+                                          gaggle_error* err);
+} gaggle_host_kv_claim_v1;
+
 #ifdef __cplusplus
 }
 #endif
