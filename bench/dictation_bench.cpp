@@ -5,7 +5,11 @@
 //            posting the clip to the `openai` backend pointed at a closed port (it decodes the
 //            container, then fails fast), and the ffmpeg CLI decoding the clip to 16 kHz PCM
 //   memory   resident set of the server before any dictation (plugin loaded, no model) and after
-//            the first local transcription (one PocketSphinx decoder with the en-us model)
+//            the first local transcription (one PocketSphinx decoder with the en-us model);
+//            baselines in the same run: an idle server without the dictation plugin (a plugin
+//            folder holding every other plugin), and an idle server with the speech engine's
+//            libraries mapped at start (LD_PRELOAD of dictation_engine.so: what the plugin cost
+//            when it linked FFmpeg and PocketSphinx itself)
 //
 //   dictation_bench [--runs N]
 #include "bench_support.hpp"
@@ -25,6 +29,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -127,6 +133,61 @@ double duration_seconds(const std::filesystem::path& p)
     return ok ? std::atof(buf) : 0;
 }
 
+// Starts `binary agent` with the bench's environment plus `extra`, waits until it answers, and
+// returns its pid (0 when it never came up).
+pid_t start_server(const std::string& binary, const std::filesystem::path& root, int port,
+                   const std::vector<std::pair<std::string, std::string>>& extra)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setenv("GOOSE_PATH_ROOT", root.string().c_str(), 1);
+        setenv("GOOSE_PORT", std::to_string(port).c_str(), 1);
+        setenv("GOOSE_SERVER__SECRET_KEY", "bench", 1);
+        for (const auto& [k, v] : extra) setenv(k.c_str(), v.c_str(), 1);
+        const int null = ::open("/dev/null", O_WRONLY);
+        dup2(null, 2);
+        execl(binary.c_str(), binary.c_str(), "agent", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    for (int i = 0; i < 200 && call(port, "GET", "/status").status != 200; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return call(port, "GET", "/status").status == 200 ? pid : 0;
+}
+
+void stop_server(pid_t pid)
+{
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+}
+
+// The resident set of an idle server started with `extra`, in kB (0 when it did not start).
+long idle_rss_kb(const std::string& binary, const std::filesystem::path& root,
+                 const std::vector<std::pair<std::string, std::string>>& extra)
+{
+    std::filesystem::create_directories(root);
+    const pid_t pid = start_server(binary, root, free_port(), extra);
+    const long rss = pid ? rss_kb(pid) : 0;
+    if (pid) stop_server(pid);
+    else std::fprintf(stderr, "dictation_bench: a baseline server (%s) did not start\n", binary.c_str());
+    return rss;
+}
+
+// A copy of the gaggle binary beside a plugin folder holding every shipped plugin but dictation
+// (the host scans <binary>/../lib/gaggle/plugins), for the "without the plugin" baseline.
+std::string binary_without_dictation(const std::filesystem::path& root)
+{
+    namespace fs = std::filesystem;
+    const fs::path bin = root / "bin", plugins = root / "lib" / "gaggle" / "plugins";
+    fs::create_directories(bin);
+    fs::create_directories(plugins);
+    fs::copy_file(GAGGLE_BINARY, bin / "gaggle", fs::copy_options::overwrite_existing);
+    for (const auto& entry : fs::directory_iterator(GAGGLE_BENCH_PLUGIN_DIR))
+        if (entry.path().extension() == ".so" && entry.path().filename() != "dictation.so")
+            fs::create_symlink(entry.path(), plugins / entry.path().filename());
+    return (bin / "gaggle").string();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -150,21 +211,20 @@ int main(int argc, char** argv)
     const double seconds = duration_seconds(webm);
     const std::string audio = base64(read_file(webm));
 
+    // Idle baselines, each its own server in this run.
+    const long rss_without_plugin =
+        idle_rss_kb(binary_without_dictation(root / "without"), root / "without-data", {});
+    const std::string engine = std::string(GAGGLE_BENCH_PLUGIN_DIR) + "/dictation/dictation_engine.so";
+    const long rss_engine_at_start = idle_rss_kb(GAGGLE_BINARY, root / "preloaded-data", {{"LD_PRELOAD", engine}});
+
     const int port = free_port(), closed_port = free_port();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        setenv("GOOSE_PATH_ROOT", root.string().c_str(), 1);
-        setenv("GOOSE_PORT", std::to_string(port).c_str(), 1);
-        setenv("GOOSE_SERVER__SECRET_KEY", "bench", 1);
-        setenv("OPENAI_API_KEY", "bench", 1);
-        setenv("OPENAI_HOST", ("http://127.0.0.1:" + std::to_string(closed_port)).c_str(), 1);
-        const int null = ::open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        execl(GAGGLE_BINARY, GAGGLE_BINARY, "agent", static_cast<char*>(nullptr));
-        _exit(127);
+    const pid_t pid = start_server(GAGGLE_BINARY, root, port,
+                                   {{"OPENAI_API_KEY", "bench"},
+                                    {"OPENAI_HOST", "http://127.0.0.1:" + std::to_string(closed_port)}});
+    if (!pid) {
+        std::fprintf(stderr, "dictation_bench: the server did not start\n");
+        return 1;
     }
-    for (int i = 0; i < 200 && call(port, "GET", "/status").status != 200; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const long rss_before = rss_kb(pid);
 
     auto body = [&](const char* provider) {
@@ -178,8 +238,7 @@ int main(int argc, char** argv)
     const long rss_after = rss_kb(pid);
     if (r.status != 200) {
         std::fprintf(stderr, "dictation_bench: local transcription failed: %d %s\n", r.status, r.body.c_str());
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
+        stop_server(pid);
         return 1;
     }
     heard = Json::parse(r.body).value("text", "");
@@ -196,8 +255,7 @@ int main(int argc, char** argv)
         sh("ffmpeg -nostdin -loglevel error -i '" + webm.string() + "' -f s16le -ac 1 -ar 16000 -y /dev/null");
         cli_ms.push_back(ms_since(t));
     }
-    kill(pid, SIGTERM);
-    waitpid(pid, nullptr, 0);
+    stop_server(pid);
     std::filesystem::remove_all(root);
 
     std::printf("dictation_bench: %.2f s webm/opus clip, %d runs (median), heard: \"%s\"\n", seconds, runs, heard.c_str());
@@ -210,5 +268,10 @@ int main(int argc, char** argv)
     std::printf("  baseline: ffmpeg CLI    %8.0f ms   (decode + resample the clip to 16 kHz mono)\n", median(cli_ms));
     std::printf("  resident memory         %8ld MB before any dictation, %ld MB with the en-us model loaded (+%ld MB)\n",
                 rss_before / 1024, rss_after / 1024, (rss_after - rss_before) / 1024);
+    std::printf("  idle, plugin loaded     %8.1f MB   (the speech engine not loaded yet)\n", rss_before / 1024.0);
+    std::printf("  baseline: no plugin     %8.1f MB   (every other plugin; the plugin costs %+.1f MB idle)\n",
+                rss_without_plugin / 1024.0, (rss_before - rss_without_plugin) / 1024.0);
+    std::printf("  baseline: engine at start %6.1f MB   (FFmpeg + PocketSphinx mapped at start, as when linked into the plugin)\n",
+                rss_engine_at_start / 1024.0);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/json_parse.hpp"
 #include "config/atomic_file.hpp"
+#include "plugin/call_secret.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,13 @@
 
 namespace gaggle {
 namespace {
+
+// A provider plugin built for ABI 1.0 was promised connection.api_key inside the request; later
+// targets get only the secret's name (sdk/README.md, "Secrets").
+bool targets_1_0(const ProviderEntry& entry)
+{
+    return entry.plugin && entry.plugin->target_abi().minor == 0;
+}
 
 Json parse_str(gaggle_str s)
 {
@@ -255,8 +263,12 @@ Json ProviderCatalog::connection_for(const ProviderEntry& entry) const
     if (d.contains("base_path")) c["base_path"] = d["base_path"];
     if (d.contains("headers") && d["headers"].is_object()) c["headers"] = d["headers"];
     const std::string key_name = d.value("api_key_env", std::string());
-    if (!key_name.empty())
-        if (auto key = config_.get_secret(key_name)) c["api_key"] = *key;
+    if (!key_name.empty()) {
+        // ABI 1.1: the key stays out of the JSON (a plugin may log requests); the plugin reads the
+        // named secret through gaggle.host.config/1. A plugin targeting 1.0 gets the 1.0 shape.
+        if (!targets_1_0(entry)) c["api_key_secret"] = key_name;
+        else if (auto key = config_.get_secret(key_name)) c["api_key"] = *key;
+    }
     return c;
 }
 
@@ -288,7 +300,15 @@ std::vector<std::string> ProviderCatalog::list_models(const ProviderEntry& entry
 {
     Json request{{"provider", entry.name}};
     if (Json c = connection_for(entry); !c.is_null()) request["connection"] = c;
-    if (api_key) request["connection"]["api_key"] = *api_key;
+    // A key offered for one call (detect-provider) is held for this call on this thread only.
+    std::optional<ScopedCallSecret> offered;
+    if (api_key && !targets_1_0(entry)) {
+        offered.emplace(call_api_key_secret, *api_key);
+        request["connection"]["api_key_secret"] = call_api_key_secret;
+        if (request["connection"].contains("api_key")) request["connection"].erase("api_key");
+    } else if (api_key) {
+        request["connection"]["api_key"] = *api_key;
+    }
     const std::string text = request.dump();
     gaggle_buffer out{};
     gaggle_error err{};

@@ -2,6 +2,7 @@
 
 #include "net/http_service.hpp"
 #include "plugin/agent_service.hpp"
+#include "plugin/call_secret.hpp"
 
 #include "plugin/gaggle_abi.hpp"
 #include <spdlog/spdlog.h>
@@ -225,9 +226,20 @@ const gaggle_host_paths_v1 paths_service = {sizeof(gaggle_host_paths_v1), &paths
 const gaggle_host_timer_v1 timer_service = {sizeof(gaggle_host_timer_v1), &timer_now_ms, &timer_monotonic_ms,
                                             &timer_schedule, &timer_cancel};
 
+// A secret held for the current call (call_secret.hpp) wins over the stored ones.
+char* GAGGLE_ABI secret_lookup(const gaggle_host* host, const char* key) noexcept
+{
+    if (!key) return nullptr;
+    try {
+        if (auto value = call_secret(key)) return host_copy(*value);
+    } catch (...) {
+        return nullptr;
+    }
+    return config_lookup<&HostServices::secret_get>(host, key);
+}
+
 const gaggle_host_config_v1 config_service = {sizeof(gaggle_host_config_v1),
-                                              &config_lookup<&HostServices::config_get>,
-                                              &config_lookup<&HostServices::secret_get>};
+                                              &config_lookup<&HostServices::config_get>, &secret_lookup};
 const gaggle_host_kv_v1 kv_service = {sizeof(gaggle_host_kv_v1), &kv_get, &kv_put, &kv_remove};
 const gaggle_host_kv_claim_v1 kv_claim_service = {sizeof(gaggle_host_kv_claim_v1), &kv_claim, &kv_list_keys};
 

@@ -13,7 +13,7 @@ execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${BUILD_DIR} --output-
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the SDK's own tests (stub host) failed")
 endif()
-foreach(example examples/openai_compatible/openai_compatible.so)
+foreach(example examples/openai_compatible/openai_compatible.so examples/echo_transport/echo_transport.so)
   if(NOT EXISTS ${BUILD_DIR}/${example})
     message(FATAL_ERROR "expected ${BUILD_DIR}/${example}")
   endif()

@@ -178,7 +178,7 @@ TEST_CASE("dictation models: download with progress, verify, transcribe with it,
     }
     MESSAGE("progress reports taken mid-download: " << mid_reports);
 
-    const fs::path own = server.root() / "data" / "dictation" / "models" / "en-us";
+    const fs::path own = server.root() / "data" / "plugins" / "dictation" / "models" / "en-us";
     CHECK(fs::exists(own / "en-us" / "mdef"));
     CHECK(fs::file_size(own / "en-us.lm.bin") == fs::file_size(system_model / "en-us.lm.bin"));
     CHECK_FALSE(fs::exists(own.string() + ".partial"));
@@ -235,7 +235,7 @@ TEST_CASE("dictation models: a checksum mismatch fails the download and keeps no
     const Json done = wait_until_done(server);
     CHECK(done["status"] == "failed");
     CHECK(done["error"].get<std::string>().find("checksum mismatch for en-us/feat.params") != std::string::npos);
-    const fs::path models_dir = server.root() / "data" / "dictation" / "models";
+    const fs::path models_dir = server.root() / "data" / "plugins" / "dictation" / "models";
     CHECK_FALSE(fs::exists(models_dir / "en-us"));
     CHECK_FALSE(fs::exists(models_dir / "en-us.partial" / "en-us" / "feat.params"));
 }

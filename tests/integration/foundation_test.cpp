@@ -278,6 +278,8 @@ TEST_CASE("command line: --version, plugins list, plugins inspect, bad usage")
     auto good = run_command(bin + " plugins inspect " + abi + "/good/c_feature.so");
     CHECK(good.status == 0);
     CHECK(good.output.find("c-feature") != std::string::npos);
+    // It says what it does: the library is loaded, so its static constructors run.
+    CHECK(good.output.find("its static constructors run; create() is not called") != std::string::npos);
     auto bad = run_command(bin + " plugins inspect " + abi + "/no_entry/no_entry.so");
     CHECK(bad.status == 1);
     CHECK(bad.output.find("no gaggle_plugin_entry_v1 symbol") != std::string::npos);

@@ -2,6 +2,8 @@
 // Responses streaming formats: what it sends, what it emits, and how it fails.
 #include "provider_test_support.hpp"
 
+#include "plugin/call_secret.hpp"
+
 #include <thread>
 
 using namespace provider_test;
@@ -304,13 +306,35 @@ TEST_CASE("openai: a declarative connection overrides the config keys")
 {
     OpenAi t(json::array({text_reply({"custom"})}));
     json request = chat_request("custom_local", "llama-3");
-    request["connection"] = {{"base_url", t.server.base_url() + "/proxy/v1"}, {"api_key", "local-key"}, {"headers", {{"X-Team", "blue"}}}};
+    request["connection"] = {{"engine", "openai"}, {"base_url", t.server.base_url() + "/proxy/v1"}, {"api_key", "local-key"}, {"headers", {{"X-Team", "blue"}}}};
     const auto r = t.harness.stream(request);
     REQUIRE_MESSAGE(r.status == GAGGLE_OK, r.message);
     const auto req = t.server.requests().at(0);
     CHECK(req.path == "/proxy/v1/chat/completions");
     CHECK(req.header("Authorization") == "Bearer local-key");
     CHECK(req.header("X-Team") == "blue");
+}
+
+TEST_CASE("openai: a 1.1 connection names its key's secret; the key is read through get_secret, never from the JSON")
+{
+    OpenAi t(json::array({text_reply({"custom"}), text_reply({"offered"})}));
+    t.harness.set("CUSTOM_LAB_API_KEY", "lab-secret");
+    json request = chat_request("custom_lab", "lab-1");
+    request["connection"] = {{"engine", "openai"}, {"base_url", t.server.base_url() + "/v1"}, {"api_key_secret", "CUSTOM_LAB_API_KEY"}};
+    CHECK(request.dump().find("lab-secret") == std::string::npos);
+    auto r = t.harness.stream(request);
+    REQUIRE_MESSAGE(r.status == GAGGLE_OK, r.message);
+    CHECK(t.server.requests().at(0).header("Authorization") == "Bearer lab-secret");
+
+    // A key held for one call only (detect-provider): readable on the calling thread during the call.
+    {
+        gaggle::ScopedCallSecret offered(gaggle::call_api_key_secret, "offered-key");
+        request["connection"]["api_key_secret"] = gaggle::call_api_key_secret;
+        r = t.harness.stream(request);
+        REQUIRE_MESSAGE(r.status == GAGGLE_OK, r.message);
+    }
+    CHECK(t.server.requests().at(1).header("Authorization") == "Bearer offered-key");
+    CHECK_FALSE(gaggle::call_secret(gaggle::call_api_key_secret).has_value());
 }
 
 TEST_CASE("openai: no API key means no Authorization header (local servers)")

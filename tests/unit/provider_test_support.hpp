@@ -137,9 +137,14 @@ public:
                                        cancel ? &cancel->token : nullptr, &err);
         result.elapsed_ms = ms_since(start);
         if (result.status != GAGGLE_OK) result.message = err.message;
-        // Every event a shipped provider emits must match the gaggle.chat/1 schema of sdk/.
+        // Every event a shipped provider emits must match the gaggle.chat/1 schema of sdk/, and so
+        // must every request a provider accepted (the malformed ones are tests of refusal).
         static const auto schema = gaggle::test::SchemaSubset::load(std::string(GAGGLE_TEST_FIXTURES_DIR) +
                                                                     "/../../sdk/schema/gaggle.chat.1.json");
+        if (result.status == GAGGLE_OK) {
+            INFO("request: " << request.dump());
+            CHECK(schema.validate(request, "request") == "");
+        }
         for (const auto& e : result.events) {
             INFO("event: " << e.dump());
             CHECK(schema.validate(e, "event") == "");

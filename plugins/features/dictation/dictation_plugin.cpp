@@ -1,21 +1,20 @@
 // The dictation feature plugin: goosed's /dictation/* routes. Audio arrives base64 in JSON, is
 // checked and decoded here, and goes to one backend: `local` (PocketSphinx, offline) or a hosted
 // API (`openai`, `groq`, `elevenlabs`). Handlers parse, call one backend, and write JSON.
-#include <algorithm>
-#include <cctype>
-#include "audio_decoder.hpp"
 #include "dictation_error.hpp"
 #include "local_models.hpp"
-#include "local_recognizer.hpp"
 #include "model_downloads.hpp"
 #include "model_folder.hpp"
 #include "remote_backends.hpp"
+#include "speech_engine.hpp"
 #include "transcribe_request.hpp"
 
 #include <gaggle/cpp/plugin.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace gaggle::dictation {
@@ -59,6 +58,14 @@ std::string model_base_url(const sdk::Host& host, const Settings& settings)
     return host.config("DICTATION_MODEL_BASE_URL").value_or("");
 }
 
+// The speech engine sits in the `dictation/` subfolder of the folder this plugin was loaded from
+// (the 1.1 paths service says which; an older host leaves it to the loader's own record).
+std::filesystem::path engine_library(const sdk::Host& host)
+{
+    const auto dir = host.plugin_dir();
+    return speech_engine_path(dir ? std::filesystem::path(*dir) : own_library_folder());
+}
+
 sdk::Response error_response(int status, const std::string& message)
 {
     return sdk::Response::json(Json{{"message", message}}.dump(), status);
@@ -68,7 +75,7 @@ class DictationPlugin : public sdk::Plugin, public sdk::Feature {
 public:
     DictationPlugin(sdk::Host host, std::string_view config_json)
         : Plugin(host), config_(parse_config(config_json)), settings_(read_settings(config_)),
-          models_(model_folder(host, config_), system_model_folder), recognizer_(settings_.decoders),
+          models_(model_folder(host, config_), system_model_folder), engine_(engine_library(host), settings_.decoders),
           downloads_(host, models_, model_base_url(host, settings_))
     {
     }
@@ -141,7 +148,7 @@ private:
         if (!backend)
             throw DictationError(400, "Unknown dictation provider in field `provider`: " + request.provider +
                                           " (expected openai, groq, elevenlabs or local)");
-        probe_audio(request.audio); // undecodable audio is the client's mistake: 400, not the API's 502
+        engine_.probe(request.audio); // undecodable audio is the client's mistake: 400, not the API's 502
         return transcribe_remote(host(), *backend, request, settings_.remote_timeout);
     }
 
@@ -154,8 +161,7 @@ private:
         const auto files = models_.locate(id);
         if (!files)
             throw DictationError(412, "Local dictation not configured: model " + id + " is not downloaded");
-        const std::vector<int16_t> pcm = decode_to_pcm16k(request.audio, settings_.max_audio_seconds);
-        return recognizer_.transcribe(*files, pcm);
+        return engine_.transcribe(*files, request.audio, settings_.max_audio_seconds);
     }
 
     Json config_status() const
@@ -181,7 +187,7 @@ private:
     Json config_;
     Settings settings_;
     LocalModels models_;
-    LocalRecognizer recognizer_;
+    SpeechEngine engine_; // FFmpeg and PocketSphinx, loaded on the first transcription
     ModelDownloads downloads_; // after models_, which it reads
 };
 

@@ -4,10 +4,7 @@
 
 #include <gaggle_providers/http_client.hpp>
 
-extern "C" {
-#include <libavutil/mem.h>
-#include <libavutil/sha.h>
-}
+#include <openssl/evp.h>
 
 #include <atomic>
 #include <chrono>
@@ -83,18 +80,19 @@ std::vector<ManifestFile> parse_manifest(const std::string& body)
 
 std::string sha256_of(const fs::path& file)
 {
-    std::unique_ptr<AVSHA, void (*)(void*)> sha(av_sha_alloc(), av_free);
-    if (!sha) throw Failed("out of memory");
-    av_sha_init(sha.get(), 256);
+    // OpenSSL's libcrypto, which the host has mapped already for TLS: hashing costs no library.
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!sha || EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) != 1) throw Failed("cannot hash: out of memory");
     std::ifstream in(file, std::ios::binary);
     std::vector<char> buf(1 << 16);
     while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
-        av_sha_update(sha.get(), reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(in.gcount()));
-    uint8_t digest[32];
-    av_sha_final(sha.get(), digest);
+        EVP_DigestUpdate(sha.get(), buf.data(), static_cast<size_t>(in.gcount()));
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(sha.get(), digest, &length);
     static const char hex[] = "0123456789abcdef";
     std::string out;
-    for (uint8_t b : digest) out += {hex[b >> 4], hex[b & 15]};
+    for (unsigned int i = 0; i < length; ++i) out += {hex[digest[i] >> 4], hex[digest[i] & 15]};
     return out;
 }
 

@@ -19,6 +19,7 @@ std::filesystem::path model_folder(const sdk::Host& host, const nlohmann::json& 
                                                     !it->get<std::string>().empty())
         return it->get<std::string>();
     if (auto dir = host.config("DICTATION_MODEL_DIR"); dir && !dir->empty()) return *dir;
+    if (host.service<gaggle_host_paths_v1>(GAGGLE_HOST_PATHS_V1)) return host.data_dir();
     std::string root = host.config("GOOSE_PATH_ROOT").value_or(env_or_empty("GOOSE_PATH_ROOT"));
     if (!root.empty()) return std::filesystem::path(root) / "data" / "dictation";
     if (const std::string xdg = env_or_empty("XDG_DATA_HOME"); !xdg.empty())

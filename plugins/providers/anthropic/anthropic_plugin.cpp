@@ -38,7 +38,8 @@ Endpoint resolve_endpoint(const sdk::Host& host, const std::optional<Connection>
     else if (!ends_with(base, "/v1")) base = join_url(base, "v1");
     e.messages_url = base + "/messages";
     e.models_url = base + "/models";
-    std::optional<std::string> key = connection && connection->api_key ? connection->api_key : secret_value(host, "ANTHROPIC_API_KEY");
+    std::optional<std::string> key = connection ? connection_api_key(host, *connection) : std::nullopt;
+    if (!key) key = secret_value(host, "ANTHROPIC_API_KEY");
     if (key) e.headers.emplace_back("x-api-key", *key);
     e.headers.emplace_back("anthropic-version", kApiVersion);
     if (connection)

@@ -23,7 +23,7 @@ Endpoint resolve_endpoint(const sdk::Host& host, const std::optional<Connection>
     e.root = server_root(connection && connection->base_url ? *connection->base_url
                                                             : config_value(host, "OLLAMA_HOST").value_or("localhost"));
     if (connection) {
-        if (connection->api_key) e.headers.emplace_back("Authorization", "Bearer " + *connection->api_key);
+        if (auto key = connection_api_key(host, *connection)) e.headers.emplace_back("Authorization", "Bearer " + *key);
         for (const auto& h : connection->headers) e.headers.push_back(h);
     }
     return e;

@@ -51,13 +51,14 @@ Endpoint resolve_endpoint(const sdk::Host& host, const std::optional<Connection>
     std::optional<std::string> api_key;
     if (connection && connection->base_url) {
         e.url = endpoint_from_base_url(*connection->base_url, connection->base_path);
-        api_key = connection->api_key;
+        api_key = connection_api_key(host, *connection);
         e.headers = connection->headers;
     } else {
         const std::string base = with_scheme(config_value(host, "OPENAI_HOST").value_or("https://api.openai.com"));
         const std::string path = config_value(host, "OPENAI_BASE_PATH").value_or("v1/chat/completions");
         e.url = join_url(base, path);
-        api_key = connection && connection->api_key ? connection->api_key : secret_value(host, "OPENAI_API_KEY");
+        if (connection) api_key = connection_api_key(host, *connection);
+        if (!api_key) api_key = secret_value(host, "OPENAI_API_KEY");
         if (auto org = config_value(host, "OPENAI_ORGANIZATION")) e.headers.emplace_back("OpenAI-Organization", *org);
         if (auto project = config_value(host, "OPENAI_PROJECT")) e.headers.emplace_back("OpenAI-Project", *project);
         auto custom = secret_value(host, "OPENAI_CUSTOM_HEADERS");

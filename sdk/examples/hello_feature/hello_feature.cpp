@@ -1,5 +1,7 @@
 // Example Gaggle feature plugin: GET /hello/{name} answers a greeting and how many times that
 // name has been greeted, kept in the host's key-value store so it survives restarts.
+// GET /hello/{name}/countdown streams Server-Sent Events (ABI 1.1: built with
+// GAGGLE_TARGET_ABI_MINOR=1, see CMakeLists.txt).
 #include <gaggle/cpp/plugin.hpp>
 
 #include <mutex>
@@ -23,13 +25,17 @@ class HelloFeature : public gaggle::sdk::Plugin, public gaggle::sdk::Feature {
 public:
     HelloFeature(gaggle::sdk::Host host, std::string_view /*config_json*/) : Plugin(host) {}
 
-    std::vector<gaggle::sdk::Route> routes() override { return {{"GET", "/hello/{name}"}}; }
+    std::vector<gaggle::sdk::Route> routes() override
+    {
+        return {{"GET", "/hello/{name}"}, {"GET", "/hello/{name}/countdown"}};
+    }
 
-    gaggle::sdk::Response handle(size_t, const gaggle::sdk::Request& request) override
+    gaggle::sdk::Response handle(size_t route, const gaggle::sdk::Request& request) override
     {
         const std::string name(request.param("name"));
         if (name.empty() || name.size() > 100)
             return gaggle::sdk::Response::json(R"({"message":"name must be 1..100 characters"})", 400);
+        if (route == 1) return countdown(name);
         const std::string key = "count." + name;
         long count = 0;
         {
@@ -46,6 +52,17 @@ public:
     }
 
 private:
+    // Three events, then "liftoff"; each reaches the client as it is written. A client that leaves
+    // ends the stream at the next write.
+    static gaggle::sdk::Response countdown(const std::string& name)
+    {
+        return gaggle::sdk::Response::sse([name](const gaggle::sdk::Stream& out) {
+            for (int n = 3; n > 0 && !out.cancelled(); --n)
+                if (!out.event("{\"n\":" + std::to_string(n) + "}", "tick")) return;
+            out.event("{\"liftoff\":" + quoted(name) + "}", "done");
+        });
+    }
+
     std::mutex counts_mutex_;
 };
 

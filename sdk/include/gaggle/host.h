@@ -55,7 +55,11 @@ typedef struct gaggle_host_config_v1 {
      * NUL-terminated string allocated with host->alloc that the caller frees with host->free.
      * NULL when the key is not set. */
     char* (GAGGLE_ABI *get)(const gaggle_host* host, const char* key);
-    /* [thread-safe] Same for a secret (API keys). The host logs no secret value. */
+    /* [thread-safe] Same for a secret (API keys). The host logs no secret value. This is the only
+     * way a secret reaches a plugin (never inside request JSON, see sdk/README.md "Where secrets
+     * arrive"). A name the host gives in a request (a chat request's connection.api_key_secret)
+     * may denote a secret held for that one call: then it is answered only on the thread running
+     * the call, until the call returns. */
     char* (GAGGLE_ABI *get_secret)(const gaggle_host* host, const char* key);
 } gaggle_host_config_v1;
 

@@ -16,7 +16,14 @@ extern "C" {
 typedef struct gaggle_transport_conn gaggle_transport_conn;
 
 /* Inbound frames. Host-owned; valid until close() returns. Called from a plugin thread; calls for
- * one connection never overlap. frame_json is borrowed. */
+ * one connection never overlap. frame_json is borrowed.
+ *
+ * Re-entrancy, both ways:
+ * - Inside on_frame the host may call send() on the same connection (it answers a server's
+ *   request, e.g. "ping" or "roots/list", at once). So the plugin never holds a lock across an
+ *   on_frame call that its send() also takes.
+ * - The host never calls close() from inside on_frame or on_closed (it records the end and closes
+ *   later, from another thread). So close() may wait for, or join, the thread that delivers them. */
 typedef struct gaggle_frame_sink {
     uint32_t struct_size;
     void* ctx;
@@ -64,7 +71,10 @@ typedef struct gaggle_transport_v1 {
     /* [thread-safe] Send one frame (borrowed). */
     gaggle_status (GAGGLE_ABI *send)(gaggle_transport_conn* conn, gaggle_str frame_json,
                                      gaggle_error* err);
-    /* [thread-safe] Close and free the connection; no sink call happens after it returns. */
+    /* [thread-safe] Close and free the connection; no sink call happens after it returns. Never
+     * called from inside this connection's on_frame/on_closed (see gaggle_frame_sink), and never
+     * concurrently with send() on the same connection. Called exactly once per opened connection,
+     * also after on_closed. */
     void (GAGGLE_ABI *close)(gaggle_transport_conn* conn);
 #if GAGGLE_TARGET_ABI_MINOR >= 1
     /* [thread-safe] (ABI 1.1) open() with the host-resolved context (borrowed). A host of 1.1

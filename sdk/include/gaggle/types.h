@@ -78,7 +78,14 @@ typedef struct gaggle_buffer {
 #define GAGGLE_LOG_WARN 3
 #define GAGGLE_LOG_ERROR 4
 
-/* One HTTP header: borrowed views, valid for the call that carries them. */
+/* One HTTP header: borrowed views, valid for the call that carries them.
+ *
+ * It has no struct_size, so its 1.0 layout is what every array of it carries, always beside a
+ * count. How it could still grow: an array's container states the element size where the host
+ * builds the array (gaggle_http_request_view.header_size, ABI 1.1); and the host hands a plugin
+ * only elements of the layout the plugin's target minor knows, and reads a plugin's arrays
+ * (gaggle_http_request.headers) with that same layout. Per-element data that does not fit goes in a
+ * new struct with struct_size, as gaggle_route2 did for gaggle_route. */
 typedef struct gaggle_http_header {
     gaggle_str name;
     gaggle_str value;

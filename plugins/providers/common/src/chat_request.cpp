@@ -1,4 +1,5 @@
 #include "gaggle_providers/chat_request.hpp"
+#include "gaggle_providers/settings.hpp"
 
 #include <gaggle/cpp/plugin.hpp>
 
@@ -59,6 +60,7 @@ std::optional<Connection> parse_connection(const Json& j)
     conn.base_url = opt("base_url");
     conn.base_path = opt("base_path");
     conn.api_key = opt("api_key");
+    conn.api_key_secret = opt("api_key_secret");
     conn.engine = opt("engine");
     const Json& headers = at_or_null(c, "headers");
     if (!headers.is_null()) {
@@ -69,6 +71,13 @@ std::optional<Connection> parse_connection(const Json& j)
         }
     }
     return conn;
+}
+
+std::optional<std::string> connection_api_key(const sdk::Host& host, const Connection& connection)
+{
+    if (connection.api_key_secret)
+        if (auto key = secret_value(host, connection.api_key_secret->c_str())) return key;
+    return connection.api_key;
 }
 
 ChatRequest parse_chat_request(std::string_view text)

@@ -4,6 +4,8 @@
 #include "gaggle_providers/http_client.hpp"
 #include "gaggle_providers/json.hpp"
 
+#include <gaggle/cpp/plugin.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,8 +14,11 @@
 namespace gaggle::providers {
 
 // A declarative provider's settings, passed by the host instead of the plugin's own config keys.
+// The API key travels outside the JSON: api_key_secret names a secret the plugin reads through
+// gaggle.host.config/1's get_secret (a host of ABI 1.1). api_key is the 1.0 shape (the key inside
+// the request), still accepted from an older host.
 struct Connection {
-    std::optional<std::string> base_url, base_path, api_key, engine;
+    std::optional<std::string> base_url, base_path, api_key, api_key_secret, engine;
     Headers headers;
 };
 
@@ -26,6 +31,10 @@ struct ChatRequest {
     Json request_params = Json::object(); // merged into the wire body as-is
     std::optional<Connection> connection;
 };
+
+// The connection's API key: the secret named by api_key_secret, else a 1.0 host's inline api_key;
+// nullopt when neither gives one.
+std::optional<std::string> connection_api_key(const sdk::Host& host, const Connection& connection);
 
 // Parse and check a gaggle.chat/1 request; throws sdk::Error(INVALID_ARGUMENT) naming the field.
 ChatRequest parse_chat_request(std::string_view text);
