@@ -66,7 +66,8 @@ Json schedule_sessions(const ServerProcess& s, const std::string& id)
 
 Json job_of(const ServerProcess& s, const std::string& id)
 {
-    for (auto& job : body_of(s.get("/schedule/list"))["jobs"])
+    const Json listing = body_of(s.get("/schedule/list")); // kept: the loop must not range over a temporary's member
+    for (auto& job : listing["jobs"])
         if (job["id"] == id) return job;
     return Json();
 }
@@ -302,7 +303,8 @@ TEST_CASE("two hosts on one store run each occurrence exactly once")
     std::set<std::string> recorded;
     for (auto& r : schedule_sessions(a, "shared")) recorded.insert(r["id"].get<std::string>());
     std::set<std::string> stamped;
-    for (auto& session : body_of(a.get("/sessions"))["sessions"])
+    const Json all_sessions = body_of(a.get("/sessions"));
+    for (auto& session : all_sessions["sessions"])
         if (session["schedule_id"] == "shared") stamped.insert(session["id"].get<std::string>());
     CHECK(recorded.size() >= occurrences);
     CHECK(stamped == recorded);
