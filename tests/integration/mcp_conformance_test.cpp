@@ -51,7 +51,7 @@ TEST_CASE("the MCP conformance suite's core client scenarios pass against gaggle
     for (const auto& scenario : scenarios) {
         CAPTURE(scenario);
         const std::string command = "cd " + quoted(results.path().string()) + " && GOOSE_PATH_ROOT=" + quoted(root.path().string()) +
-                                    " node " + quoted(suite) + " client --command " + quoted(std::string(GAGGLE_BINARY) + " mcp-client") +
+                                    " node " + quoted(suite) + " client --command " + quoted(GAGGLE_BINARY " mcp-client") +
                                     " --scenario " + scenario + " -o " + quoted(results.path().string());
         const Run r = run(command);
         (r.exit_code == 0 ? passed : failed) += " " + scenario;

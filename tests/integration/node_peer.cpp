@@ -52,7 +52,7 @@ bool reaped(pid_t pid, std::chrono::milliseconds within)
 
 std::string peer_script(const std::string& relative)
 {
-    const std::string path = std::string(GAGGLE_TEST_PEERS_DIR) + "/node_modules/" + relative;
+    const std::string path = GAGGLE_TEST_PEERS_DIR "/node_modules/" + relative;
     REQUIRE_MESSAGE(std::filesystem::exists(path), path << " is missing: run scripts/setup --test-peers");
     return path;
 }
@@ -62,7 +62,7 @@ NodePeer::NodePeer(const std::string& script, std::vector<std::string> args, std
     port_ = free_port();
     log_ = (std::filesystem::temp_directory_path() / ("gaggle-node-peer-" + std::to_string(::getpid()) + "-" +
                                                      std::to_string(port_) + ".log")).string();
-    const std::string preload = std::string(GAGGLE_TEST_PEERS_DIR) + "/../support/node/listen_loopback.cjs";
+    const std::string preload = GAGGLE_TEST_PEERS_DIR "/../support/node/listen_loopback.cjs";
     std::vector<std::string> argv{"node", "-r", preload, script};
     argv.insert(argv.end(), args.begin(), args.end());
     env["PORT"] = std::to_string(port_);

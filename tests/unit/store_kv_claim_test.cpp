@@ -59,7 +59,7 @@ TEST_CASE("plugin kv_claim service: claim and list through the plugin's own gagg
     s.kv_claim = [&](const std::string& p, const std::string& k, std::string_view v) { return kv.insert_if_absent(p, k, v); };
     s.kv_list = [&](const std::string& p, const std::string& prefix) { return kv.list_keys(p, prefix); };
     PluginRegistry r{s};
-    r.scan({std::string(GAGGLE_TEST_ABI_DIR) + "/good"});
+    r.scan({GAGGLE_TEST_ABI_DIR "/good"});
     const gaggle_host* host = r.find("c-feature")->host();
     auto* api = static_cast<const gaggle_host_kv_claim_v1*>(host->get_service(host, GAGGLE_HOST_KV_CLAIM_V1));
     REQUIRE(api);
@@ -88,7 +88,7 @@ TEST_CASE("plugin kv_claim service: claim and list through the plugin's own gagg
     SUBCASE("a host without a store says so")
     {
         PluginRegistry bare{HostServices{}};
-        bare.scan({std::string(GAGGLE_TEST_ABI_DIR) + "/good"});
+        bare.scan({GAGGLE_TEST_ABI_DIR "/good"});
         const gaggle_host* h = bare.find("c-feature")->host();
         auto* b = static_cast<const gaggle_host_kv_claim_v1*>(h->get_service(h, GAGGLE_HOST_KV_CLAIM_V1));
         CHECK(b->claim(h, "k", gaggle_str{"x", 1}, &claimed, &err) == GAGGLE_ERR_UNSUPPORTED);
