@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "agent_harness.hpp"
+#include "scripted_model_replies.hpp"
 
 #include <fstream>
 
@@ -11,17 +12,6 @@ using gaggle::Json;
 using nlohmann::json;
 
 namespace {
-
-json text_reply(const std::string& text)
-{
-    return {{"format", "openai"}, {"chunks", json::array({{{"text", text}}})}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
-}
-
-json tool_call(const std::string& id, const std::string& name, const json& arguments)
-{
-    return {{"format", "openai"},
-            {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", name}, {"arguments", arguments.dump()}}}}})}};
-}
 
 std::string tool_output(const std::vector<Json>& events, const std::string& id)
 {
@@ -39,9 +29,9 @@ TEST_CASE("chatrecall: search and read the same user's earlier sessions, never a
     TempDir users;
     // alice's key is "alice-key" (SHA-256 below).
     std::ofstream(users.path() / "users.yaml") << "alice: 72ee9d4355ccb9d3a4c9dbf37382e38e75c1b1a225b5bd1f729ee91bbda30c20\n";
-    AgentHarness h(json::array({text_reply("noted"), text_reply("alice noted"),
-                                tool_call("s1", "chatrecall__search_sessions", {{"query", "pelican"}}),
-                                text_reply("found it")}),
+    AgentHarness h(json::array({scripted_text("noted"), scripted_text("alice noted"),
+                                scripted_tool_call("s1", "chatrecall__search_sessions", json({{"query", "pelican"}}).dump()),
+                                scripted_text("found it")}),
                    {{"GAGGLE_USERS_FILE", (users.path() / "users.yaml").string()}});
     ServerProcess& server = h.server();
 
@@ -71,9 +61,9 @@ TEST_CASE("chatrecall: search and read the same user's earlier sessions, never a
     CHECK(found.find("\"isError\":true") == std::string::npos);
 
     // Reading: the user's own session shows its text; alice's is not found.
-    json read_own = tool_call("r1", "chatrecall__read_session", {{"session_id", earlier}});
-    json read_alice = tool_call("r2", "chatrecall__read_session", {{"session_id", alice_session}});
-    h.provider().set_scenario(json::array({read_own, read_alice, text_reply("done")}));
+    json read_own = scripted_tool_call("r1", "chatrecall__read_session", json({{"session_id", earlier}}).dump());
+    json read_alice = scripted_tool_call("r2", "chatrecall__read_session", json({{"session_id", alice_session}}).dump());
+    h.provider().set_scenario(json::array({read_own, read_alice, scripted_text("done")}));
     auto read_events = h.reply_all(now, "open it");
     CHECK(tool_output(read_events, "r1").find("pelican migration notes") != std::string::npos);
     const std::string other = tool_output(read_events, "r2");

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "agent_harness.hpp"
+#include "scripted_model_replies.hpp"
 
 #include <filesystem>
 
@@ -11,11 +12,6 @@ using gaggle::Json;
 using nlohmann::json;
 
 namespace {
-
-json text_reply(const std::string& text)
-{
-    return {{"format", "openai"}, {"chunks", json::array({{{"text", text}}})}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
-}
 
 Json body_of(const HttpResult& r) { return Json::parse(r.body); }
 
@@ -31,7 +27,7 @@ std::string system_prompt_of(const gaggle::testing::RecordedRequest& request)
 
 TEST_CASE("prompt templates: list, read, override what the model is sent, reset")
 {
-    AgentHarness h(json::array({text_reply("one"), text_reply("two"), text_reply("three")}));
+    AgentHarness h(json::array({scripted_text("one"), scripted_text("two"), scripted_text("three")}));
     ServerProcess& server = h.server();
 
     const Json list = body_of(server.get("/config/prompts"));
@@ -79,8 +75,8 @@ TEST_CASE("prompt templates: list, read, override what the model is sent, reset"
 
 TEST_CASE("slash commands: listed, /compact and /clear act without asking the model, recipe commands expand")
 {
-    AgentHarness h(json::array({text_reply("answer one"), text_reply("SUMMARY"), text_reply("from the recipe"),
-                                text_reply("ordinary")}));
+    AgentHarness h(json::array({scripted_text("answer one"), scripted_text("SUMMARY"), scripted_text("from the recipe"),
+                                scripted_text("ordinary")}));
     ServerProcess& server = h.server();
 
     Json recipe{{"version", "1.0.0"}, {"title", "Standup"}, {"description", "Write my standup"},

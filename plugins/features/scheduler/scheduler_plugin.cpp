@@ -56,6 +56,19 @@ void check_job_id(const std::string& id)
             throw ClientError{400, "`id` may hold only letters, digits, spaces, '-' and '_'"};
 }
 
+// A job id from the path. One that breaks the id rule cannot name a job: 404, without echoing
+// it (it may not even be UTF-8, which a JSON message could not carry).
+std::string path_job_id(const sdk::Request& request)
+{
+    std::string id(request.param("id"));
+    try {
+        check_job_id(id);
+    } catch (const ClientError&) {
+        throw ClientError{404, "no schedule with that id (ids hold only letters, digits, spaces, '-' and '_')"};
+    }
+    return id;
+}
+
 void check_cron(const std::string& cron, const Settings& settings)
 {
     try {
@@ -145,14 +158,14 @@ public:
             switch (route) {
             case 0: return create(request);
             case 1: return list();
-            case 2: return remove(std::string(request.param("id")));
-            case 3: return update(std::string(request.param("id")), request);
-            case 4: return inspect(std::string(request.param("id")));
-            case 5: return kill(std::string(request.param("id")));
-            case 6: return set_paused(std::string(request.param("id")), true);
-            case 7: return set_paused(std::string(request.param("id")), false);
-            case 8: return run_now(std::string(request.param("id")));
-            case 9: return sessions(std::string(request.param("id")), request.query);
+            case 2: return remove(path_job_id(request));
+            case 3: return update(path_job_id(request), request);
+            case 4: return inspect(path_job_id(request));
+            case 5: return kill(path_job_id(request));
+            case 6: return set_paused(path_job_id(request), true);
+            case 7: return set_paused(path_job_id(request), false);
+            case 8: return run_now(path_job_id(request));
+            case 9: return sessions(path_job_id(request), request.query);
             default: return error_response(404, "no such schedule route");
             }
         } catch (const ClientError& e) {
