@@ -36,9 +36,8 @@ std::vector<std::string> transcript_pieces(const std::vector<Json>& messages, st
 {
     std::vector<std::string> pieces(1);
     for (const auto& m : messages) {
-        std::string_view text;
         const std::string whole = transcript_of(m);
-        text = whole;
+        std::string_view text = whole;
         if (text.size() <= budget && pieces.back().size() + text.size() > budget) pieces.emplace_back();
         while (pieces.back().size() + text.size() > budget) {
             const std::size_t room = budget - pieces.back().size();
@@ -69,6 +68,15 @@ void notify(TurnContext& ctx, const std::string& type, const std::string& text)
 }
 
 } // namespace
+
+void reset_context_tokens(TurnContext& ctx)
+{
+    SessionPatch patch;
+    TokenCounters tokens = ctx.session.tokens;
+    tokens.input = tokens.output = tokens.total = 0;
+    patch.tokens = tokens;
+    ctx.session = ctx.services.store.update_session(ctx.owner, ctx.session_id, patch);
+}
 
 bool compaction_due(const TurnContext& ctx)
 {
@@ -140,11 +148,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
     }
     for (auto& m : added) rewritten.push_back(std::move(m));
     ctx.history = rewritten;
-    SessionPatch patch;
-    TokenCounters tokens = ctx.session.tokens;
-    tokens.input = tokens.output = tokens.total = 0; // the next call measures the compacted context
-    patch.tokens = tokens;
-    ctx.session = ctx.services.store.update_session(ctx.owner, ctx.session_id, patch);
+    reset_context_tokens(ctx);
     ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", rewritten}});
     notify(ctx, "inlineMessage", "Compaction complete");
     return true;

@@ -13,5 +13,8 @@ bool compaction_due(const TurnContext& ctx);
 // Summarises and rewrites the conversation. False (with the reason emitted as a notification)
 // when the provider could not summarise; the conversation is then left as it was.
 bool compact_conversation(TurnContext& ctx, const std::string& reason);
+// Zeroes the session's context counters (input, output, total; the accumulated ones stay) after
+// the model's context was replaced, so the next call measures the new one.
+void reset_context_tokens(TurnContext& ctx);
 
 } // namespace gaggle

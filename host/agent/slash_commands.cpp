@@ -27,11 +27,7 @@ void clear_conversation(TurnContext& ctx)
 {
     ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, {});
     ctx.history.clear();
-    SessionPatch patch;
-    TokenCounters tokens = ctx.session.tokens;
-    tokens.input = tokens.output = tokens.total = 0;
-    patch.tokens = tokens;
-    ctx.session = ctx.services.store.update_session(ctx.owner, ctx.session_id, patch);
+    reset_context_tokens(ctx);
     ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", Json::array()}});
     say(ctx, "Conversation cleared");
 }

@@ -1,6 +1,7 @@
 #include "agent/platform/chatrecall_extension.hpp"
 
 #include "agent/messages.hpp"
+#include "agent/platform/tool_text_result.hpp"
 #include "common/error.hpp"
 
 #include <algorithm>
@@ -12,16 +13,11 @@ constexpr std::size_t max_results = 20;
 constexpr std::size_t excerpt_chars_per_message = 600;
 constexpr std::size_t excerpt_chars_total = 12 * 1024;
 
-Json text_result(const std::string& text, bool is_error = false)
-{
-    return Json{{"content", Json::array({Json{{"type", "text"}, {"text", text}}})}, {"isError", is_error}};
-}
-
 Json search_sessions(const ToolContext& ctx, const Json& arguments)
 {
     if (!arguments.is_object() || !arguments.contains("query") || !arguments["query"].is_string() ||
         arguments["query"].get<std::string>().empty())
-        return text_result("search_sessions needs a non-empty string argument `query`.", true);
+        return tool_text_result("search_sessions needs a non-empty string argument `query`.", true);
     SearchQuery query;
     query.text = arguments["query"].get<std::string>().substr(0, 1000);
     query.limit = max_results + 1; // room for the calling session, which is left out
@@ -35,20 +31,20 @@ Json search_sessions(const ToolContext& ctx, const Json& arguments)
         out += "- " + s.id + ": \"" + s.name + "\" (" + std::to_string(s.message_count) + " messages, working dir " +
                s.working_dir + ")\n";
     }
-    if (!found) return text_result("No earlier session mentions \"" + query.text + "\".");
-    return text_result("Sessions that mention \"" + query.text + "\", newest first (read one with chatrecall__read_session):\n" + out);
+    if (!found) return tool_text_result("No earlier session mentions \"" + query.text + "\".");
+    return tool_text_result("Sessions that mention \"" + query.text + "\", newest first (read one with chatrecall__read_session):\n" + out);
 }
 
 Json read_session(const ToolContext& ctx, const Json& arguments)
 {
     if (!arguments.is_object() || !arguments.contains("session_id") || !arguments["session_id"].is_string())
-        return text_result("read_session needs a string argument `session_id`.", true);
+        return tool_text_result("read_session needs a string argument `session_id`.", true);
     const std::string id = arguments["session_id"].get<std::string>();
     SessionInfo info;
     try {
         info = ctx.store->get_session(ctx.owner, id); // another user's session is not found
     } catch (const Error& e) {
-        if (e.kind() == ErrorKind::not_found) return text_result("No session " + id + ".", true);
+        if (e.kind() == ErrorKind::not_found) return tool_text_result("No session " + id + ".", true);
         throw;
     }
     std::string out = "Session " + id + " \"" + info.name + "\" (working dir " + info.working_dir + "):\n";
@@ -66,7 +62,7 @@ Json read_session(const ToolContext& ctx, const Json& arguments)
         out += "[" + m.value("role", std::string("user")) + "]: " + text + "\n";
     });
     if (truncated) out += "[later messages left out]\n";
-    return text_result(out);
+    return tool_text_result(out);
 }
 
 } // namespace
@@ -101,7 +97,7 @@ Json ChatRecallExtension::call_tool(const ToolContext& ctx, const std::string& t
 {
     if (tool == "search_sessions") return search_sessions(ctx, arguments);
     if (tool == "read_session") return read_session(ctx, arguments);
-    return text_result("Unknown tool chatrecall__" + tool, true);
+    return tool_text_result("Unknown tool chatrecall__" + tool, true);
 }
 
 } // namespace gaggle

@@ -1,16 +1,9 @@
 #include "agent/platform/todo_extension.hpp"
 
+#include "agent/platform/tool_text_result.hpp"
 #include "common/error.hpp"
 
 namespace gaggle {
-namespace {
-
-Json text_result(const std::string& text, bool is_error = false)
-{
-    return Json{{"content", Json::array({Json{{"type", "text"}, {"text", text}}})}, {"isError", is_error}};
-}
-
-} // namespace
 
 const std::string& TodoExtension::extension_name() const
 {
@@ -37,17 +30,17 @@ Json TodoExtension::call_tool(const ToolContext& ctx, const std::string& tool, c
         const SessionInfo s = ctx.store->get_session(ctx.owner, ctx.session_id);
         auto it = s.extension_data.find("todo.v0");
         const std::string content = (it != s.extension_data.end() && it->is_object()) ? it->value("content", std::string()) : "";
-        return text_result(content.empty() ? "The task list is empty." : content);
+        return tool_text_result(content.empty() ? "The task list is empty." : content);
     }
     if (tool == "todo_write") {
         if (!arguments.is_object() || !arguments.contains("content") || !arguments["content"].is_string())
-            return text_result("todo_write needs a string argument `content`.", true);
+            return tool_text_result("todo_write needs a string argument `content`.", true);
         SessionPatch patch;
         patch.extension_data_merge = Json{{"todo.v0", {{"content", arguments["content"]}}}};
         ctx.store->update_session(ctx.owner, ctx.session_id, patch);
-        return text_result("Task list updated (" + std::to_string(arguments["content"].get<std::string>().size()) + " characters).");
+        return tool_text_result("Task list updated (" + std::to_string(arguments["content"].get<std::string>().size()) + " characters).");
     }
-    return text_result("Unknown tool todo__" + tool, true);
+    return tool_text_result("Unknown tool todo__" + tool, true);
 }
 
 } // namespace gaggle
