@@ -3,7 +3,6 @@
 // save and reset one. An override changes what the model is sent from the next turn on.
 #include "api/fields.hpp"
 #include "api/routes.hpp"
-#include "common/error.hpp"
 #include "config/prompt_templates.hpp"
 
 namespace gaggle {
@@ -18,13 +17,6 @@ Json template_json(const PromptTemplate& t)
                 {"is_customized", t.user_content.has_value()}};
 }
 
-PromptTemplate require_template(const PromptTemplates& templates, const std::string& name)
-{
-    auto t = templates.find(name);
-    if (!t) throw not_found("Prompt '" + name + "' not found");
-    return *t;
-}
-
 } // namespace
 
 void register_prompt_routes(Router& router, AppContext& app)
@@ -37,7 +29,7 @@ void register_prompt_routes(Router& router, AppContext& app)
 
     router.add("GET", "/config/prompts/{name}", [&app](Request& req, Response& res) {
         const PromptTemplates templates(app.config.paths());
-        const PromptTemplate t = require_template(templates, req.param("name"));
+        const PromptTemplate t = templates.get(req.param("name"));
         res.json(Json{{"name", t.name},
                       {"content", templates.current(t.name)},
                       {"default_content", t.default_content},
@@ -48,7 +40,7 @@ void register_prompt_routes(Router& router, AppContext& app)
         "PUT", "/config/prompts/{name}",
         [&app](Request& req, Response& res) {
             const PromptTemplates templates(app.config.paths());
-            const PromptTemplate t = require_template(templates, req.param("name"));
+            const PromptTemplate t = templates.get(req.param("name"));
             const std::string content = fields::required_string(fields::object(req.json()), "content");
             templates.save(t.name, content);
             res.text("Saved prompt " + t.name);
@@ -57,7 +49,7 @@ void register_prompt_routes(Router& router, AppContext& app)
 
     router.add("DELETE", "/config/prompts/{name}", [&app](Request& req, Response& res) {
         const PromptTemplates templates(app.config.paths());
-        const PromptTemplate t = require_template(templates, req.param("name"));
+        const PromptTemplate t = templates.get(req.param("name"));
         templates.reset(t.name);
         res.text("Reset prompt " + t.name + " to its default");
     });

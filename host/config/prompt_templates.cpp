@@ -64,6 +64,12 @@ std::optional<PromptTemplate> PromptTemplates::find(const std::string& name) con
     return t;
 }
 
+PromptTemplate PromptTemplates::get(const std::string& name) const
+{
+    require(name);
+    return *find(name);
+}
+
 std::vector<PromptTemplate> PromptTemplates::list() const
 {
     std::vector<PromptTemplate> out;
@@ -73,9 +79,8 @@ std::vector<PromptTemplate> PromptTemplates::list() const
 
 std::string PromptTemplates::current(const std::string& name) const
 {
-    require(name);
-    const auto t = find(name);
-    return t->user_content && !t->user_content->empty() ? *t->user_content : t->default_content;
+    const PromptTemplate t = get(name);
+    return t.user_content && !t.user_content->empty() ? *t.user_content : t.default_content;
 }
 
 void PromptTemplates::save(const std::string& name, const std::string& content) const

@@ -25,6 +25,8 @@ public:
     std::vector<PromptTemplate> list() const;
     // nullopt when `name` is not a known template.
     std::optional<PromptTemplate> find(const std::string& name) const;
+    // As find(), but an unknown name throws not_found ("Prompt '<name>' not found").
+    PromptTemplate get(const std::string& name) const;
     // The text in force: the override when saved and non-empty, else the default. `name` must
     // be known (throws not_found otherwise).
     std::string current(const std::string& name) const;
