@@ -1,20 +1,12 @@
 #include "store/sqlite_kv_store.hpp"
 
 #include "common/error.hpp"
+#include "store/kv_rules.hpp"
 
 namespace gaggle {
 
-namespace {
-
-void require_ids(const std::string& plugin_id, const std::string& key) {
-    if (plugin_id.empty()) throw invalid_argument("plugin_id must not be empty");
-    if (key.empty()) throw invalid_argument("key must not be empty");
-}
-
-} // namespace
-
 std::optional<std::string> SqliteKvStore::get(const std::string& plugin_id, const std::string& key) {
-    require_ids(plugin_id, key);
+    validate_kv_ids(plugin_id, key);
     return db_->read([&](sqlite::Connection& c) -> std::optional<std::string> {
         auto st = c.prepare("SELECT value FROM plugin_kv WHERE plugin_id = ?1 AND key = ?2");
         st->bind(1, plugin_id);
@@ -28,9 +20,8 @@ std::optional<std::string> SqliteKvStore::get(const std::string& plugin_id, cons
 }
 
 void SqliteKvStore::put(const std::string& plugin_id, const std::string& key, std::string_view value) {
-    require_ids(plugin_id, key);
-    if (value.size() > max_value_bytes)
-        throw Error(ErrorKind::payload_too_large, "value must be at most 16 MiB");
+    validate_kv_ids(plugin_id, key);
+    validate_kv_value(value);
     db_->write([&](sqlite::Connection& c) {
         auto st = c.prepare(
             "INSERT INTO plugin_kv (plugin_id, key, value) VALUES (?1, ?2, ?3) "
@@ -46,9 +37,8 @@ void SqliteKvStore::put(const std::string& plugin_id, const std::string& key, st
 }
 
 bool SqliteKvStore::insert_if_absent(const std::string& plugin_id, const std::string& key, std::string_view value) {
-    require_ids(plugin_id, key);
-    if (value.size() > max_value_bytes)
-        throw Error(ErrorKind::payload_too_large, "value must be at most 16 MiB");
+    validate_kv_ids(plugin_id, key);
+    validate_kv_value(value);
     // One statement is one transaction under the database's write lock, which other processes on
     // the same file take too: only one INSERT of a key can change a row.
     return db_->write([&](sqlite::Connection& c) {
@@ -64,7 +54,7 @@ bool SqliteKvStore::insert_if_absent(const std::string& plugin_id, const std::st
 }
 
 bool SqliteKvStore::erase(const std::string& plugin_id, const std::string& key) {
-    require_ids(plugin_id, key);
+    validate_kv_ids(plugin_id, key);
     return db_->write([&](sqlite::Connection& c) {
         auto st = c.prepare("DELETE FROM plugin_kv WHERE plugin_id = ?1 AND key = ?2");
         st->bind(1, plugin_id);

@@ -5,20 +5,6 @@
 
 namespace gaggle::sqlite {
 
-std::vector<PreparedMessage> prepare_messages(std::span<const Json> messages, std::int64_t now_ms) {
-    std::vector<PreparedMessage> out;
-    out.reserve(messages.size());
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-        try {
-            out.push_back({inspect_message(messages[i], now_ms / 1000), to_stored_json(messages[i])});
-        } catch (const Error& e) {
-            if (messages.size() == 1) throw;
-            throw invalid_argument("messages[" + std::to_string(i) + "]: " + e.what());
-        }
-    }
-    return out;
-}
-
 void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column&)>& each) {
     auto st = c.prepare("SELECT json FROM messages WHERE id BETWEEN ?1 AND ?2 ORDER BY id");
     st->bind(1, first_message_rowid(seq));

@@ -2,7 +2,7 @@
 // Access to rows of the `messages` table shared by the message operations. Internal to the
 // SQLite engine; functions taking a Connection run inside the caller's transaction.
 #include "common/json.hpp"
-#include "store/message_facts.hpp"
+#include "store/prepared_messages.hpp"
 #include "store/sqlite_database.hpp"
 
 #include <cstdint>
@@ -13,15 +13,8 @@
 
 namespace gaggle::sqlite {
 
-// Validated and serialised before the write transaction starts, so the write lock is held only
-// for the inserts themselves.
-struct PreparedMessage {
-    MessageFacts facts;
-    std::string json;
-};
-
-// Throws Error(invalid_argument) naming the message ("messages[3]: ...") in a batch.
-std::vector<PreparedMessage> prepare_messages(std::span<const Json> messages, std::int64_t now_ms);
+using gaggle::PreparedMessage;
+using gaggle::prepare_messages;
 
 // The session's messages in order, as stored JSON text.
 void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column&)>& each);

@@ -6,9 +6,9 @@
 #include "store/sqlite_message_rows.hpp"
 #include "store/sqlite_search.hpp"
 #include "store/sqlite_session_rows.hpp"
+#include "store/store_rules.hpp"
 #include "store/timestamps.hpp"
 
-#include <charconv>
 #include <limits>
 
 namespace gaggle {
@@ -28,37 +28,6 @@ namespace {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kMinInt = std::numeric_limits<std::int64_t>::min();
-constexpr std::size_t kMaxPage = 1000;
-
-// Listing cursor: "<updated_at>:<seq>" of the last row of the previous page. Opaque to clients.
-std::string encode_cursor(std::int64_t updated_at, std::int64_t seq) {
-    return std::to_string(updated_at) + ":" + std::to_string(seq);
-}
-
-std::pair<std::int64_t, std::int64_t> decode_cursor(const std::string& cursor) {
-    const auto colon = cursor.find(':');
-    std::int64_t updated = 0, seq = 0;
-    const char* end = cursor.data() + cursor.size();
-    if (colon != std::string::npos) {
-        auto a = std::from_chars(cursor.data(), cursor.data() + colon, updated);
-        auto b = std::from_chars(cursor.data() + colon + 1, end, seq);
-        if (a.ec == std::errc() && a.ptr == cursor.data() + colon && b.ec == std::errc() && b.ptr == end)
-            return {updated, seq};
-    }
-    throw invalid_argument("cursor is not one this server issued");
-}
-
-// Applies replace-then-merge of extension_data; null values in the merge remove keys.
-Json patched_extension_data(Json current, const SessionPatch& patch) {
-    if (patch.extension_data) current = *patch.extension_data;
-    if (patch.extension_data_merge) {
-        for (const auto& [key, value] : patch.extension_data_merge->items()) {
-            if (value.is_null()) current.erase(key);
-            else current[key] = value;
-        }
-    }
-    return current;
-}
 
 } // namespace
 
@@ -107,15 +76,9 @@ LoadedSession SqliteSessionStore::load_session(const std::string& owner, const s
 }
 
 SessionPage SqliteSessionStore::list_sessions(const std::string& owner, const ListQuery& q) {
-    if (q.limit == 0 || q.limit > kMaxPage) throw invalid_argument("limit must be between 1 and 1000");
-    if (q.cursor && q.offset != 0) throw invalid_argument("use either cursor or offset, not both");
-    for (const auto& t : q.session_types) validate_session_type(t);
-    auto [after_updated, after_seq] = q.cursor ? decode_cursor(*q.cursor) : std::pair{kMaxInt, kMinInt};
-    std::string types;  // ",user,scheduled," — one bound value instead of a variable IN list
-    if (!q.session_types.empty()) {
-        types = ",";
-        for (const auto& t : q.session_types) types += t + ",";
-    }
+    validate_list_query(q);
+    auto [after_updated, after_seq] = q.cursor ? decode_list_cursor(*q.cursor) : std::pair{kMaxInt, kMinInt};
+    const std::string types = session_types_filter(q);  // one bound value instead of a variable IN list
 
     return db_->read([&](Connection& c) {
         // The (owner, updated_at DESC, seq) index yields rows in page order, and the range on
@@ -138,7 +101,7 @@ SessionPage SqliteSessionStore::list_sessions(const std::string& owner, const Li
         std::int64_t last_seq = 0;
         while (st->executeStep()) {
             if (page.sessions.size() == q.limit) {
-                page.next_cursor = encode_cursor(page.sessions.back().updated_at_ms, last_seq);
+                page.next_cursor = encode_list_cursor(page.sessions.back().updated_at_ms, last_seq);
                 break;
             }
             page.sessions.push_back(sqlite::read_session_row(*st));
@@ -250,13 +213,6 @@ SessionInfo SqliteSessionStore::update_session(const std::string& owner, const s
 
 namespace {
 
-std::int64_t checked_total(const TokenUsage& usage) {
-    const std::int64_t total = usage.total.value_or(usage.input + usage.output);
-    if (usage.input < 0 || usage.output < 0 || total < 0)
-        throw invalid_argument("token counts must not be negative");
-    return total;
-}
-
 // Sets the last-call counters and adds to the accumulated ones; false when no such session.
 bool record_usage(Connection& c, const std::string& owner, const std::string& id, const TokenUsage& usage,
                   std::int64_t total, std::int64_t now) {
@@ -315,7 +271,7 @@ SessionInfo SqliteSessionStore::apply_turn_step(const std::string& owner, const 
 void SqliteSessionStore::sync() { db_->sync(); }
 
 std::vector<SessionInfo> SqliteSessionStore::search(const std::string& owner, const SearchQuery& q) {
-    if (q.limit == 0 || q.limit > kMaxPage) throw invalid_argument("limit must be between 1 and 1000");
+    validate_page_limit(q.limit);
     const auto match = to_fts5_query(q.text);
     if (!match) return {};
     return db_->read([&](Connection& c) {

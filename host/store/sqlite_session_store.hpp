@@ -8,15 +8,13 @@
 //   sqlite_session_store.cpp (session operations), sqlite_session_messages.cpp (message ones)
 #include "store/session_store.hpp"
 #include "store/sqlite_database.hpp"
+#include "store/store_clock.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 
 namespace gaggle {
-
-// Unix milliseconds now. Injected so tests can cross a UTC midnight.
-using StoreClock = std::function<std::int64_t()>;
 
 class SqliteSessionStore final : public SessionStore {
 public:

@@ -1,0 +1,65 @@
+#include "store/store_rules.hpp"
+
+#include "common/error.hpp"
+#include "store/session_validation.hpp"
+
+#include <charconv>
+
+namespace gaggle {
+
+void validate_page_limit(std::size_t limit) {
+    if (limit == 0 || limit > kMaxStorePage) throw invalid_argument("limit must be between 1 and 1000");
+}
+
+void validate_list_query(const ListQuery& q) {
+    validate_page_limit(q.limit);
+    if (q.cursor && q.offset != 0) throw invalid_argument("use either cursor or offset, not both");
+    for (const auto& t : q.session_types) validate_session_type(t);
+}
+
+std::string encode_list_cursor(std::int64_t updated_at, std::int64_t seq) {
+    return std::to_string(updated_at) + ":" + std::to_string(seq);
+}
+
+std::pair<std::int64_t, std::int64_t> decode_list_cursor(const std::string& cursor) {
+    const auto colon = cursor.find(':');
+    std::int64_t updated = 0, seq = 0;
+    const char* end = cursor.data() + cursor.size();
+    if (colon != std::string::npos) {
+        auto a = std::from_chars(cursor.data(), cursor.data() + colon, updated);
+        auto b = std::from_chars(cursor.data() + colon + 1, end, seq);
+        if (a.ec == std::errc() && a.ptr == cursor.data() + colon && b.ec == std::errc() && b.ptr == end)
+            return {updated, seq};
+    }
+    throw invalid_argument("cursor is not one this server issued");
+}
+
+std::string session_types_filter(const ListQuery& q) {
+    if (q.session_types.empty()) return {};
+    std::string types = ",";
+    for (const auto& t : q.session_types) {
+        types += t;
+        types += ',';
+    }
+    return types;
+}
+
+Json patched_extension_data(Json current, const SessionPatch& patch) {
+    if (patch.extension_data) current = *patch.extension_data;
+    if (patch.extension_data_merge) {
+        for (const auto& [key, value] : patch.extension_data_merge->items()) {
+            if (value.is_null()) current.erase(key);
+            else current[key] = value;
+        }
+    }
+    return current;
+}
+
+std::int64_t checked_total(const TokenUsage& usage) {
+    const std::int64_t total = usage.total.value_or(usage.input + usage.output);
+    if (usage.input < 0 || usage.output < 0 || total < 0)
+        throw invalid_argument("token counts must not be negative");
+    return total;
+}
+
+} // namespace gaggle
