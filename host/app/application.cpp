@@ -12,8 +12,7 @@
 #include "config/connection_limits.hpp"
 #include "config/plugin_settings.hpp"
 #include "config/secret_store.hpp"
-#include "store/sqlite_kv_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "config/store_settings.hpp"
 
 #include "agent/agent_loop.hpp"
 #include "common/error.hpp"
@@ -35,18 +34,14 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     settings_ = resolve_server_settings(config_, flags);
     for (const auto& w : settings_.warnings) spdlog::warn("{}", w);
 
-    // One SQLite file holds sessions and the plugins' key-value data. A database this build
-    // cannot read (a newer schema) stops start-up here with the store's message.
-    sqlite::DatabaseOptions db;
-    db.path = config_.paths().sessions_db();
-    // GAGGLE_DB_SYNC=normal trades power-loss durability of the last commits for speed (a crashed
-    // process still loses nothing); the default fsyncs every commit.
-    const std::string sync = config_.get_string_or("GAGGLE_DB_SYNC", "full");
-    if (sync == "normal") db.durability = sqlite::Durability::process_crash_safe;
-    else if (sync != "full") spdlog::warn("GAGGLE_DB_SYNC must be full or normal, not '{}'; using full", sync);
-    auto database = std::make_shared<sqlite::Database>(db);
-    sessions_ = std::make_unique<SqliteSessionStore>(database);
-    kv_ = std::make_unique<SqliteKvStore>(database);
+    // One database holds sessions and the plugins' key-value data: a SQLite file by default, or
+    // the PostgreSQL database GAGGLE_DATABASE_URL names (shared by several instances). A database
+    // this build cannot read (a newer schema, an unreachable server) stops start-up here with
+    // the store's message.
+    auto stores = open_stores(resolve_store_settings(config_));
+    spdlog::info("session store: {}", stores.engine);
+    sessions_ = std::move(stores.sessions);
+    kv_ = std::move(stores.kv);
     agents_ = std::make_unique<AgentManager>(*sessions_, config_);
 
     const PluginSettings plugin_settings = resolve_plugin_settings(config_, executable_dir());
