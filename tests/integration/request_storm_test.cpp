@@ -3,6 +3,8 @@
 #include "session_fixtures.hpp"
 #include "storm/request_storm.hpp"
 
+#include "../support/pg_server.hpp"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -12,9 +14,10 @@
 using namespace gaggle::test;
 using gaggle::Json;
 
-TEST_CASE("a storm of malformed requests on every route: no crash, no 5xx, every 4xx says why")
+namespace {
+
+void storm_every_route(ServerProcess& server)
 {
-    ServerProcess server;
     auto started = json_request(server, "POST", "/agent/start", Json{{"working_dir", server.root().string()}}.dump());
     REQUIRE(started.status == 200);
     const std::string session = Json::parse(started.body)["id"].get<std::string>();
@@ -58,4 +61,23 @@ TEST_CASE("a storm of malformed requests on every route: no crash, no 5xx, every
     CHECK(failures.empty());
     REQUIRE(server.alive());
     CHECK(server.get("/status").status == 200);
+}
+
+} // namespace
+
+TEST_CASE("a storm of malformed requests on every route: no crash, no 5xx, every 4xx says why")
+{
+    ServerProcess server;
+    storm_every_route(server);
+}
+
+TEST_CASE("the same storm on a server whose sessions live in PostgreSQL")
+{
+    // Ids, names and search text PostgreSQL treats differently from SQLite (NUL, invalid UTF-8)
+    // must still be 4xx, never 500.
+    PgServer database;
+    ServerProcess::Options o;
+    o.env = {{"GAGGLE_DATABASE_URL", database.create_database()}};
+    ServerProcess server(o);
+    storm_every_route(server);
 }

@@ -109,10 +109,10 @@ TEST_CASE("store: concurrent creates, renames, appends and deletes") {
           static_cast<std::int64_t>(total - deleted_count));
 }
 
-TEST_CASE("store: two stores on one file (as two processes) never surface a lock") {
-    TempDir dir;
-    auto a = SqliteSessionStore::open({.path = dir.db()});
-    auto b = SqliteSessionStore::open({.path = dir.db()});
+TEST_CASE("store: two stores on one database (as two processes) never surface a lock") {
+    StoreFixture f;
+    auto a = f.open_again().sessions;
+    auto b = f.open_again().sessions;
     const std::string id = a->create_session({.owner = "alice"}).id;
     constexpr int kThreads = 6, kAppends = 40;
     Failures failures;
@@ -120,7 +120,7 @@ TEST_CASE("store: two stores on one file (as two processes) never surface a lock
     std::vector<std::vector<std::string>> created(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
-            SqliteSessionStore& store = t % 2 ? *a : *b;
+            SessionStore& store = t % 2 ? *a : *b;
             for (int i = 0; i < kAppends; ++i)
                 guarded(failures, [&] {
                     store.append_message("alice", id, text_message("user", "m"));
@@ -138,7 +138,7 @@ TEST_CASE("store: two stores on one file (as two processes) never surface a lock
     CHECK(ids.size() == 1 + kThreads * (kAppends / 8));
 }
 
-TEST_CASE("store: a write waits for another process's transaction instead of failing") {
+TEST_CASE("sqlite store: a write waits for another process's transaction instead of failing") {
     StoreFixture f;
     const auto s = f.create();
     SQLite::Database other(f.dir.db().string(), SQLite::OPEN_READWRITE);
@@ -162,7 +162,7 @@ TEST_CASE("store: a write waits for another process's transaction instead of fai
     CHECK(f.store->get_session("alice", s.id).message_count == 1);
 }
 
-TEST_CASE("store: a lock held past the retry limit is reported as unavailable, not as SQLite's error") {
+TEST_CASE("sqlite store: a lock held past the retry limit is reported as unavailable, not as SQLite's error") {
     StoreFixture f({.busy_timeout_ms = 20, .give_up_after = std::chrono::milliseconds(150)});
     const auto s = f.create();
     SQLite::Database other(f.dir.db().string(), SQLite::OPEN_READWRITE);

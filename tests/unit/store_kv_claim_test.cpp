@@ -18,7 +18,7 @@ using namespace gaggle::test;
 TEST_CASE("store: a kv claim stores only when the key is absent")
 {
     StoreFixture f;
-    SqliteKvStore kv(f.db);
+    KvStore& kv = *f.kv;
     CHECK(kv.insert_if_absent("sched", "run/a/1", "first"));
     CHECK_FALSE(kv.insert_if_absent("sched", "run/a/1", "second"));
     CHECK(kv.get("sched", "run/a/1") == "first");
@@ -26,18 +26,18 @@ TEST_CASE("store: a kv claim stores only when the key is absent")
     CHECK_THROWS_AS(kv.insert_if_absent("sched", "", "v"), Error);
 }
 
-TEST_CASE("store: of racing claimants on one file, as two processes, exactly one wins each key")
+TEST_CASE("store: of racing claimants on one database, as two processes, exactly one wins each key")
 {
     StoreFixture f;
-    auto second = std::make_shared<sqlite::Database>(sqlite::DatabaseOptions{.path = f.dir.db()});
-    SqliteKvStore a(f.db), b(second);
+    auto second = f.open_again().kv;
+    KvStore &a = *f.kv, &b = *second;
     constexpr int kKeys = 100, kThreads = 4;
     std::vector<std::atomic<int>> wins(kKeys);
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
     for (int t = 0; t < kThreads; ++t)
         threads.emplace_back([&, t] {
-            SqliteKvStore& kv = t % 2 ? a : b;
+            KvStore& kv = t % 2 ? a : b;
             for (int k = 0; k < kKeys; ++k) try {
                     if (kv.insert_if_absent("sched", "occurrence/" + std::to_string(k), "t" + std::to_string(t))) ++wins[k];
                 } catch (const std::exception&) {
@@ -54,7 +54,7 @@ TEST_CASE("store: of racing claimants on one file, as two processes, exactly one
 TEST_CASE("plugin kv_claim service: claim and list through the plugin's own gaggle_host")
 {
     StoreFixture f;
-    SqliteKvStore kv(f.db);
+    KvStore& kv = *f.kv;
     HostServices s;
     s.kv_claim = [&](const std::string& p, const std::string& k, std::string_view v) { return kv.insert_if_absent(p, k, v); };
     s.kv_list = [&](const std::string& p, const std::string& prefix) { return kv.list_keys(p, prefix); };

@@ -10,7 +10,7 @@ using namespace gaggle::test;
 
 TEST_CASE("store: plugin kv put, get, overwrite, erase") {
     StoreFixture f;
-    SqliteKvStore kv(f.db);
+    KvStore& kv = *f.kv;
     CHECK_FALSE(kv.get("sched", "k").has_value());
     kv.put("sched", "k", "v1");
     CHECK(kv.get("sched", "k") == "v1");
@@ -31,7 +31,7 @@ TEST_CASE("store: plugin kv put, get, overwrite, erase") {
 
 TEST_CASE("store: plugin kv lists keys by literal prefix") {
     StoreFixture f;
-    SqliteKvStore kv(f.db);
+    KvStore& kv = *f.kv;
     for (const char* k : {"job:1", "job:2", "jobs", "j%b", "j_b", "other"}) kv.put("p", k, "x");
     kv.put("q", "job:3", "x");
     CHECK(kv.list_keys("p", "job:") == std::vector<std::string>{"job:1", "job:2"});
@@ -42,7 +42,7 @@ TEST_CASE("store: plugin kv lists keys by literal prefix") {
 
 TEST_CASE("store: plugin kv refuses bad input") {
     StoreFixture f;
-    SqliteKvStore kv(f.db);
+    KvStore& kv = *f.kv;
     CHECK_THROWS_AS(kv.put("", "k", "v"), Error);
     CHECK_THROWS_AS(kv.put("p", "", "v"), Error);
     try {

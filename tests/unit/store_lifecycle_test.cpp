@@ -101,8 +101,8 @@ TEST_CASE("store: listing pages newest first by cursor or offset") {
 }
 
 TEST_CASE("store: cursor paging is exact when many sessions share a timestamp") {
-    TempDir dir;
-    auto store = SqliteSessionStore::open({.path = dir.db()}, [] { return std::int64_t{1770890400000}; });
+    StoreFixture f;
+    auto store = f.open_again([] { return std::int64_t{1770890400000}; }).sessions;
     std::set<std::string> created;
     for (int i = 0; i < 23; ++i) created.insert(store->create_session({.owner = "alice"}).id);
     std::set<std::string> seen;
@@ -311,7 +311,7 @@ TEST_CASE("store: fork copies metadata and messages under a new id, optionally t
     CHECK(f.store->list_sessions("alice", {}).sessions.front().id == cut.id);
 }
 
-TEST_CASE("store: the WAL is checkpointed in the background and stays bounded") {
+TEST_CASE("sqlite store: the WAL is checkpointed in the background and stays bounded") {
     StoreFixture f({.durability = sqlite::Durability::process_crash_safe, .checkpoint_pages = 100});
     const auto s = f.create();
     const std::string big(4000, 'x');
@@ -413,8 +413,5 @@ TEST_CASE("store: deleting a session removes its messages") {
     f.store->delete_session("alice", s.id);
     CHECK(error_kind([&] { f.store->load_messages("alice", s.id); }) == ErrorKind::not_found);
     CHECK(error_kind([&] { f.store->delete_session("alice", s.id); }) == ErrorKind::not_found);
-    const int left = f.db->read([](sqlite::Connection& c) {
-        return c.db().execAndGet("SELECT COUNT(*) FROM messages").getInt();
-    });
-    CHECK(left == 0);
+    CHECK(f.count_rows("messages") == 0);
 }

@@ -64,11 +64,11 @@ std::string open_error(const std::filesystem::path& db) {
 
 } // namespace
 
-TEST_CASE("store: the migration list has an upgrade path") {
+TEST_CASE("sqlite store: the migration list has an upgrade path") {
     CHECK(sqlite::latest_schema_version() >= 2);
 }
 
-TEST_CASE("store: a version 1 database is upgraded in place and keeps its data") {
+TEST_CASE("sqlite store: a version 1 database is upgraded in place and keeps its data") {
     TempDir dir;
     create_from_sql(dir.db(), read_file(fixture("schema_v1.sql")));
     REQUIRE(user_version(dir.db()) == 1);
@@ -131,7 +131,7 @@ TEST_CASE("store: a version 1 database is upgraded in place and keeps its data")
     CHECK(schema_of(dir.db()) == schema_of(fresh.db()));
 }
 
-TEST_CASE("store: reopening an up-to-date database changes nothing") {
+TEST_CASE("sqlite store: reopening an up-to-date database changes nothing") {
     TempDir dir;
     std::string id;
     {
@@ -145,7 +145,7 @@ TEST_CASE("store: reopening an up-to-date database changes nothing") {
     CHECK(store->load_messages("alice", id).size() == 1);
 }
 
-TEST_CASE("store: a database from a newer gaggle is refused, naming both versions") {
+TEST_CASE("sqlite store: a database from a newer gaggle is refused, naming both versions") {
     TempDir dir;
     SqliteSessionStore::open({.path = dir.db()});
     const int newer = sqlite::latest_schema_version() + 4;
@@ -161,7 +161,7 @@ TEST_CASE("store: a database from a newer gaggle is refused, naming both version
     CHECK(user_version(dir.db()) == newer);  // left untouched
 }
 
-TEST_CASE("store: a database gaggle did not create is refused, not modified") {
+TEST_CASE("sqlite store: a database gaggle did not create is refused, not modified") {
     TempDir dir;
     create_from_sql(dir.db(), "CREATE TABLE schema_version (version INTEGER PRIMARY KEY); CREATE TABLE sessions (id TEXT);");
     const auto before = schema_of(dir.db());
@@ -171,7 +171,7 @@ TEST_CASE("store: a database gaggle did not create is refused, not modified") {
     CHECK(schema_of(dir.db()) == before);
 }
 
-TEST_CASE("store: a failing migration leaves the database as it was") {
+TEST_CASE("sqlite store: a failing migration leaves the database as it was") {
     TempDir dir;
     // A v1 file whose messages table lacks the columns v1 had: the v2 step fails mid-way.
     create_from_sql(dir.db(), read_file(fixture("schema_v1.sql")) +
@@ -182,7 +182,7 @@ TEST_CASE("store: a failing migration leaves the database as it was") {
     CHECK(user_version(dir.db()) == 1);
 }
 
-TEST_CASE("store: the database file is private to its owner") {
+TEST_CASE("sqlite store: the database file is private to its owner") {
     TempDir dir;
     SqliteSessionStore::open({.path = dir.db()});
     const auto perms = std::filesystem::status(dir.db()).permissions();

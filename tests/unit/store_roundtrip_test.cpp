@@ -53,11 +53,11 @@ TEST_CASE("store: every MessageContent variant round-trips byte for byte") {
     CHECK(loaded.conversation == expected);
     CHECK(loaded.info.message_count == static_cast<std::int64_t>(expected.size()));
 
-    // Reopening the file (a restart) changes nothing.
-    const auto path = f.dir.db();
+    // Reopening the database (a restart) changes nothing.
     f.store.reset();
+    f.kv.reset();
     f.db.reset();
-    auto reopened = SqliteSessionStore::open({.path = path});
+    auto reopened = f.open_again().sessions;
     CHECK(reopened->load_messages("alice", s.id) == expected);
 }
 

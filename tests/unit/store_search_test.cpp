@@ -27,13 +27,31 @@ TEST_CASE("store: search text is turned into quoted FTS5 phrases") {
     CHECK(to_fts5_query("a b c d", 2) == R"("a"* OR "b"*)");
 }
 
+TEST_CASE("store: search text is turned into a tsquery of the same words") {
+    CHECK(to_tsquery_text("hello") == "('hello':*)");
+    CHECK(to_tsquery_text("  two   words ") == "('two':*) | ('words':*)");
+    CHECK(to_tsquery_text("foo.bar") == "('foo' <-> 'bar':*)");
+    CHECK(to_tsquery_text("foo.") == "('foo')");
+    CHECK(to_tsquery_text("'; DROP") == "('drop':*)");
+    CHECK(to_tsquery_text("Café CAFÉ naïve Łódź") == "('cafe':*) | ('cafe':*) | ('naive':*) | ('lodz':*)");
+    CHECK(to_tsquery_text("Straße ÆSIR") == "('straße':*) | ('æsir':*)");
+    CHECK(to_tsquery_text("it's") == "('it' <-> 's':*)");
+    CHECK(to_tsquery_text("a & !b | c:*") == "('a':*) | ('b':*) | ('c')");
+    CHECK_FALSE(to_tsquery_text("( ) \" * ^ - & | ! <->").has_value());
+    CHECK(to_tsquery_text(std::string("nul\0byte", 8)) == "('nul':*) | ('byte':*)");
+    CHECK(to_tsquery_text("a b c d", 2) == "('a':*) | ('b':*)");
+    CHECK(to_search_words("developer__shell: 'x'!") == "developer shell x");
+    CHECK(to_search_words("abc def", 5) == "abc");
+}
+
 TEST_CASE("store: hostile search input never produces an error") {
     StoreFixture f;
     const auto s = f.create();
     f.store->append_message("alice", s.id, text_message("user", "foo bar AND near the NEAR operator"));
     const char* nasty[] = {"\"foo", "a AND (", "*", "NEAR(", "NEAR(foo bar)", "foo OR", "OR", "NOT", "AND",
                            "\"", "\"\"", "(", ")", "foo*", "^foo", "-foo", "+foo", "foo:bar", "{a b}:c",
-                           "col : x", "'; DROP TABLE sessions; --", "\\", "\xff\xfe", "a\"b\"c", "💥 ( *"};
+                           "col : x", "'; DROP TABLE sessions; --", "\\", "\xff\xfe", "a\"b\"c", "💥 ( *",
+                           "a & b", "!foo", "foo:*", "a <-> b", "'quoted'", "x:A", "(a | b"};
     for (const char* q : nasty) {
         INFO(q);
         CHECK_NOTHROW(f.store->search("alice", {.text = q}));
@@ -131,7 +149,7 @@ TEST_CASE("store: the index follows replace, truncate, fork and delete") {
     CHECK(f.store->search("alice", {.text = "aardvark"}).empty());
 }
 
-TEST_CASE("store: both search plans pick the same newest sessions") {
+TEST_CASE("sqlite store: both search plans pick the same newest sessions") {
     // Many sessions share a word; some share a timestamp; another owner's are mixed in.
     TempDir dir;
     std::int64_t now = 1770890400000;
