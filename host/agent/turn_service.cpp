@@ -52,6 +52,8 @@ std::shared_ptr<RunningTurn> TurnService::start_locked(const TurnRequest& reques
     if (stopping_) throw Error(ErrorKind::unavailable, "the server is shutting down");
     if (busy_.count(request.session_id))
         throw conflict("a turn is already running in this session; wait for it to finish or cancel it");
+    // Under mutex_, so no other turn of the session can start here between the check and the take.
+    if (leases_) leases_->take(request.session_id);
     auto turn = std::make_shared<RunningTurn>();
     busy_[request.session_id] = turn.get();
     turns_.push_back(turn);
@@ -80,9 +82,16 @@ std::shared_ptr<RunningTurn> TurnService::start_locked(const TurnRequest& reques
 
 void TurnService::release(const std::string& session_id, const RunningTurn* turn)
 {
-    std::lock_guard lock(mutex_);
-    auto it = busy_.find(session_id);
-    if (it != busy_.end() && it->second == turn) busy_.erase(it);
+    bool released = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = busy_.find(session_id);
+        if (it != busy_.end() && it->second == turn) {
+            busy_.erase(it);
+            released = true;
+        }
+    }
+    if (released && leases_) leases_->give_back(session_id);
 }
 
 bool TurnService::start_on_bus(const TurnRequest& request, const std::string& request_id)

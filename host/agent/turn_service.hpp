@@ -10,6 +10,7 @@
 #include "agent/agent_loop.hpp"
 #include "agent/agent_manager.hpp"
 #include "agent/event_bus.hpp"
+#include "agent/turn_lease_keeper.hpp"
 #include "agent/worker_pool.hpp"
 
 #include <atomic>
@@ -72,6 +73,10 @@ public:
     // Cancels every turn and waits for them (server shutdown).
     void shutdown();
 
+    // Several instances on one database: a turn also needs the session's lease, so a session
+    // runs one turn at a time across instances. Set before the first turn; may stay null.
+    void set_lease_keeper(std::shared_ptr<TurnLeaseKeeper> keeper) { leases_ = std::move(keeper); }
+
 private:
     struct BusState {
         std::shared_ptr<SessionEventBus> bus = std::make_shared<SessionEventBus>();
@@ -96,6 +101,7 @@ private:
     std::map<std::string, BusState> buses_;
     std::chrono::steady_clock::time_point last_sweep_ = std::chrono::steady_clock::now();
     bool stopping_ = false;
+    std::shared_ptr<TurnLeaseKeeper> leases_;
     WorkerPool pool_;  // last: its threads stop before the rest goes
 };
 

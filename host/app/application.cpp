@@ -12,6 +12,7 @@
 #include "config/connection_limits.hpp"
 #include "config/plugin_settings.hpp"
 #include "config/secret_store.hpp"
+#include "config/positive_setting.hpp"
 #include "config/store_settings.hpp"
 
 #include "agent/agent_loop.hpp"
@@ -42,6 +43,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     spdlog::info("session store: {}", stores.engine);
     sessions_ = std::move(stores.sessions);
     kv_ = std::move(stores.kv);
+    leases_ = std::move(stores.leases);
     agents_ = std::make_unique<AgentManager>(*sessions_, config_);
 
     const PluginSettings plugin_settings = resolve_plugin_settings(config_, executable_dir());
@@ -56,6 +58,11 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     confirmations_ = std::make_unique<ConfirmationBroker>();
     agent_services_ = std::make_unique<AgentServices>(AgentServices{*sessions_, *providers_, *permissions_, *confirmations_, config_});
     turns_ = std::make_unique<TurnService>(*agent_services_, *agents_);
+    if (leases_) {
+        // GAGGLE_TURN_LEASE_MS: how long a dead instance keeps its sessions' turns blocked.
+        const auto ttl = std::chrono::milliseconds(positive_setting(config_, "GAGGLE_TURN_LEASE_MS", 30'000, 3'600'000));
+        turns_->set_lease_keeper(std::make_shared<TurnLeaseKeeper>(*leases_, ttl));
+    }
     agents_->set_provider_binder([this](const std::string& owner, const SessionInfo& session) { bind_provider(owner, session); });
     agents_->set_extension_launcher(std::make_shared<ExtensionLauncher>(mcp::PluginTransports(*plugins_), config_, current_executable()));
 

@@ -12,6 +12,7 @@
 #include "plugin/feature_host.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "store/kv_store.hpp"
+#include "store/turn_leases.hpp"
 #include "store/session_store.hpp"
 
 #include <memory>
@@ -43,6 +44,7 @@ private:
     ServerSettings settings_;
     std::unique_ptr<SessionStore> sessions_;
     std::unique_ptr<KvStore> kv_;
+    std::unique_ptr<TurnLeases> leases_;  // null on SQLite; outlives turns_, whose keeper uses it
     std::unique_ptr<AgentManager> agents_;
     std::unique_ptr<PluginRegistry> plugins_;
     std::unique_ptr<ProviderCatalog> providers_;

@@ -17,7 +17,8 @@ struct Migration {
 // v1: sessions scoped by owner, messages as exact JSON text (text, not jsonb: jsonb reorders
 // keys and the store promises a byte-for-byte round trip), plugin key-value pairs. A session has
 // an integer `seq`; its messages are keyed (session_seq, ordinal), so loading is one range of
-// the primary key.
+// the primary key. Only on this engine: turn_leases, which instance runs a session's turn (one
+// SQLite instance needs none).
 constexpr const char* kV1 = R"sql(
 CREATE TABLE sessions (
     id text PRIMARY KEY,
@@ -61,6 +62,11 @@ CREATE TABLE plugin_kv (
     key text NOT NULL,
     value bytea NOT NULL,
     PRIMARY KEY (plugin_id, key)
+);
+CREATE TABLE turn_leases (
+    session_id text PRIMARY KEY,
+    holder text NOT NULL,
+    expires_at timestamptz NOT NULL
 );
 )sql";
 

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "store/pg_kv_store.hpp"
 #include "store/pg_session_store.hpp"
+#include "store/pg_turn_leases.hpp"
 #include "store/sqlite_kv_store.hpp"
 #include "store/sqlite_session_store.hpp"
 
@@ -25,6 +26,7 @@ Stores open_stores(const StoreSettings& settings, StoreClock clock) {
         out.engine = "postgres";
         out.sessions = std::make_unique<PgSessionStore>(database, std::move(clock));
         out.kv = std::make_unique<PgKvStore>(database);
+        out.leases = std::make_unique<PgTurnLeases>(database);
         return out;
     }
     sqlite::DatabaseOptions options;

@@ -5,6 +5,7 @@
 #include "store/kv_store.hpp"
 #include "store/session_store.hpp"
 #include "store/store_clock.hpp"
+#include "store/turn_leases.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -27,6 +28,8 @@ struct Stores {
     std::string engine;  // "sqlite" or "postgres"
     std::unique_ptr<SessionStore> sessions;
     std::unique_ptr<KvStore> kv;  // the plugins' key-value service, in the same database
+    // Which instance runs a session's turn; null where one instance is all there is (SQLite).
+    std::unique_ptr<TurnLeases> leases;
 };
 
 // Opens and migrates the database. Throws gaggle::Error with the engine's reason (a newer
