@@ -3,8 +3,13 @@
 // open a session, append a message — beside a raw-SQLite baseline measured in the same run.
 // Prints figures only; never fails on time.
 //
-//   store_bench [--sessions N] [--messages M] [--dir PATH] [--keep] [--reuse]
-// --reuse measures an existing --dir database (from --keep) without rebuilding it.
+//   store_bench [--engine sqlite|postgres] [--url URL] [--sessions N] [--messages M] [--dir PATH] [--keep] [--reuse]
+// --reuse measures an existing --dir database (from --keep) without rebuilding it. --engine
+// postgres then builds the same data in PostgreSQL (the database at --url, else a private server
+// with fsync on) and prints its figures beside raw libpq baselines, after SQLite's.
+#include "store_bench_data.hpp"
+#include "store_bench_postgres.hpp"
+
 #include "store/message_facts.hpp"
 #include "store/session_id.hpp"
 #include "store/sqlite_session_store.hpp"
@@ -25,17 +30,9 @@
 #include <vector>
 
 using namespace gaggle;
-using Clock = std::chrono::steady_clock;
+using namespace gaggle::bench;
 
 namespace {
-
-struct Args {
-    std::int64_t sessions = 100'000;
-    std::int64_t messages = 1'000'000;
-    std::string dir;
-    bool keep = false;
-    bool reuse = false;
-};
 
 Args parse_args(int argc, char** argv) {
     Args a;
@@ -52,8 +49,10 @@ Args parse_args(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--dir")) a.dir = next();
         else if (!std::strcmp(argv[i], "--keep")) a.keep = true;
         else if (!std::strcmp(argv[i], "--reuse")) a.reuse = true;
+        else if (!std::strcmp(argv[i], "--engine")) a.engine = next();
+        else if (!std::strcmp(argv[i], "--url")) a.url = next();
         else {
-            std::fprintf(stderr, "usage: %s [--sessions N] [--messages M] [--dir PATH] [--keep] [--reuse]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--engine sqlite|postgres] [--url postgres://...] [--sessions N] [--messages M] [--dir PATH] [--keep] [--reuse]\n", argv[0]);
             std::exit(2);
         }
     }
@@ -61,74 +60,6 @@ Args parse_args(int argc, char** argv) {
     a.messages = std::max<std::int64_t>(a.messages, a.sessions);
     return a;
 }
-
-// Pseudo-words drawn with a Zipf distribution, so the text has natural-language skew: a few
-// very common words, a long tail of rare ones.
-class Vocabulary {
-public:
-    explicit Vocabulary(std::size_t size) {
-        static const char* syllables[] = {"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "po",
-                                          "gra", "tor", "lin", "mes", "dak", "fel", "qui", "bor", "hex", "jun"};
-        for (std::size_t i = 0; i < size; ++i) {
-            std::string w;
-            std::size_t n = i + 1;
-            while (n) {
-                w += syllables[n % 20];
-                n /= 20;
-            }
-            words_.push_back(w);
-        }
-        double sum = 0;
-        for (std::size_t r = 1; r <= size; ++r) cdf_.push_back(sum += 1.0 / static_cast<double>(r));
-        for (auto& c : cdf_) c /= sum;
-    }
-    const std::string& word(std::mt19937_64& rng) const {
-        const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-        auto it = std::lower_bound(cdf_.begin(), cdf_.end(), u);
-        return words_[std::min<std::size_t>(static_cast<std::size_t>(it - cdf_.begin()), words_.size() - 1)];
-    }
-    const std::string& at_rank(std::size_t r) const { return words_[r]; }
-    std::string sentence(std::mt19937_64& rng, int n) const {
-        std::string s;
-        for (int i = 0; i < n; ++i) {
-            if (i) s += ' ';
-            s += word(rng);
-        }
-        return s;
-    }
-
-private:
-    std::vector<std::string> words_;
-    std::vector<double> cdf_;
-};
-
-// A conversation turn cycle: user text, assistant text + tool call, user tool result.
-Json make_message(std::int64_t seq, std::int64_t created, const Vocabulary& vocab, std::mt19937_64& rng) {
-    const int kind = static_cast<int>(seq % 3);
-    const std::string id = "msg_" + std::to_string(seq);
-    if (kind == 0)
-        return Json{{"id", id}, {"role", "user"}, {"created", created},
-                    {"content", Json::array({{{"type", "text"}, {"text", vocab.sentence(rng, 12 + int(rng() % 30))}}})},
-                    {"metadata", {{"userVisible", true}, {"agentVisible", true}}}};
-    if (kind == 1)
-        return Json{{"id", id}, {"role", "assistant"}, {"created", created},
-                    {"content", Json::array({{{"type", "text"}, {"text", vocab.sentence(rng, 20 + int(rng() % 60))}},
-                                             {{"type", "toolRequest"}, {"id", "call_" + std::to_string(seq)},
-                                              {"toolCall", {{"status", "success"},
-                                                            {"value", {{"name", "developer__shell"},
-                                                                       {"arguments", {{"command", "grep -r " + vocab.word(rng) + " src"}}}}}}}}})},
-                    {"metadata", {{"userVisible", true}, {"agentVisible", true}}}};
-    return Json{{"id", id}, {"role", "user"}, {"created", created},
-                {"content", Json::array({{{"type", "toolResponse"}, {"id", "call_" + std::to_string(seq - 1)},
-                                          {"toolResult", {{"status", "success"},
-                                                          {"value", {{"content", Json::array({{{"type", "text"}, {"text", vocab.sentence(rng, 40)}}})},
-                                                                     {"isError", false}}}}}}})},
-                {"metadata", {{"userVisible", true}, {"agentVisible", true}}}};
-}
-
-const Json kExtensionData = Json::parse(
-    R"({"enabled_extensions.v0":{"extensions":[{"type":"builtin","name":"developer","description":"Code editing and shell access","display_name":"Developer","timeout":300,"bundled":true,"available_tools":[]},{"type":"platform","name":"todo","description":"Task list","bundled":true,"available_tools":[]}]}})");
-const Json kModelConfig = Json::parse(R"({"model_name":"gpt-4o","context_limit":128000,"temperature":null,"max_tokens":null,"toolshim":false})");
 
 // Fast setup: one connection, big transactions, no fsync. Rows are exactly what the store
 // writes (same JSON text and search text functions); the FTS triggers index them.
@@ -205,34 +136,6 @@ void bulk_load(const std::filesystem::path& path, const Args& args, const Vocabu
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     db.exec("ANALYZE");
     std::fprintf(stderr, "\r  loaded %lld messages\n", static_cast<long long>(seq));
-}
-
-struct Stats {
-    double median = 0, p99 = 0;
-};
-
-Stats measure(int reps, const std::function<void()>& op) {
-    std::vector<double> ms;
-    ms.reserve(static_cast<std::size_t>(reps));
-    for (int i = 0; i < reps; ++i) {
-        const auto t0 = Clock::now();
-        op();
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    }
-    std::sort(ms.begin(), ms.end());
-    auto pct = [&](double p) {
-        const auto idx = static_cast<std::size_t>(std::ceil(p * static_cast<double>(ms.size()))) - 1;
-        return ms[std::min(idx, ms.size() - 1)];
-    };
-    return {pct(0.5), pct(0.99)};
-}
-
-void row(const char* name, Stats s, const Stats* base = nullptr) {
-    if (base)
-        std::printf("%-44s %9.3f %9.3f %11.3f %11.3f %7.2fx\n", name, s.median, s.p99, base->median, base->p99,
-                    base->median > 0 ? s.median / base->median : 0.0);
-    else
-        std::printf("%-44s %9.3f %9.3f %11s %11s %8s\n", name, s.median, s.p99, "-", "-", "-");
 }
 
 std::filesystem::path make_temp_dir() {
@@ -380,5 +283,10 @@ int main(int argc, char** argv) {
 
     store.reset();
     if (!args.keep && args.dir.empty()) std::filesystem::remove_all(dir);
+    if (args.engine == "postgres") run_postgres(args, vocab, now_ms);
+    else if (args.engine != "sqlite") {
+        std::fprintf(stderr, "--engine must be sqlite or postgres\n");
+        return 2;
+    }
     return 0;
 }
