@@ -1,0 +1,245 @@
+// `gaggle acp` (ACP over stdio) driven by a client written with the official ACP SDK
+// (tests/peers/acp_client.mjs, @agentclientprotocol/sdk pinned in tests/peers), beside a real
+// `gaggle agent` sharing its GOOSE_PATH_ROOT: the same sessions, the same scripted model.
+#include <doctest/doctest.h>
+
+#include "agent_harness.hpp"
+#include "node_peer.hpp"
+#include "scripted_model_replies.hpp"
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <sys/wait.h>
+
+using namespace gaggle::test;
+using gaggle::Json;
+using nlohmann::json;
+
+namespace {
+
+std::string shell_quoted(const std::string& s)
+{
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+struct ClientRun {
+    int exit_code = -1;
+    Json result;
+    std::string stderr_text;
+};
+
+// Runs one scenario of acp_client.mjs with a minimal environment: the server's root, the scripted
+// provider, `extra`. The client starts `gaggle acp` itself.
+ClientRun run_client(AgentHarness& h, const std::string& scenario, const std::map<std::string, std::string>& extra = {})
+{
+    const std::string script = GAGGLE_TEST_PEERS_DIR "/acp_client.mjs";
+    peer_script("@agentclientprotocol/sdk/package.json"); // REQUIREs that the SDK is installed
+    const std::string root = h.server().root().string();
+    std::map<std::string, std::string> env{{"PATH", "/usr/bin:/bin"},
+                                           {"HOME", root},
+                                           {"GOOSE_PATH_ROOT", root},
+                                           {"GAGGLE_BINARY", GAGGLE_BINARY},
+                                           {"ACP_CWD", root},
+                                           {"GOOSE_PROVIDER", "openai"},
+                                           {"GOOSE_MODEL", "gpt-4o"},
+                                           {"OPENAI_HOST", h.provider().base_url()},
+                                           {"OPENAI_API_KEY", "sk-test"},
+                                           {"GAGGLE_PROVIDER_MAX_RETRIES", "0"},
+                                           {"GAGGLE_PROVIDER_IDLE_TIMEOUT", "3"}};
+    for (auto& [k, v] : extra) env[k] = v;
+    const std::string err_file = root + "/acp-client-" + scenario + ".stderr";
+    std::string command = "env -i";
+    for (auto& [k, v] : env) command += " " + k + "=" + shell_quoted(v);
+    command += " node " + shell_quoted(script) + " " + scenario + " 2>" + shell_quoted(err_file);
+    ClientRun run;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string out;
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe)) out += buffer.data();
+    const int status = ::pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.stderr_text = read_text_file(err_file);
+    const auto last = out.find_last_of('\n', out.size() >= 2 ? out.size() - 2 : 0);
+    const std::string line = out.substr(last == std::string::npos ? 0 : last + 1);
+    run.result = Json::parse(line, nullptr, false);
+    INFO("client output: " << out << "\nstderr: " << run.stderr_text);
+    REQUIRE(run.exit_code == 0);
+    REQUIRE(run.result.is_object());
+    CHECK(run.result["exitCode"] == 0); // stdin closed: gaggle acp exits cleanly, whatever came before
+    return run;
+}
+
+// The session/update payloads of one kind.
+std::vector<Json> updates_of(const Json& result, const std::string& kind)
+{
+    std::vector<Json> out;
+    for (auto& n : result["updates"])
+        if (n["update"]["sessionUpdate"] == kind) out.push_back(n["update"]);
+    return out;
+}
+
+std::string chunk_text(const Json& result, const std::string& kind)
+{
+    std::string text;
+    for (auto& u : updates_of(result, kind))
+        if (u["content"]["type"] == "text") text += u["content"]["text"].get<std::string>();
+    return text;
+}
+
+json streamed_reply(std::vector<std::string> pieces, int delay_ms = 0)
+{
+    json chunks = json::array({{{"thinking", "The user greets me."}}});
+    for (auto& p : pieces) chunks.push_back({{"text", p}});
+    return {{"format", "openai"}, {"chunks", chunks}, {"delay_ms", delay_ms}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
+}
+
+bool listed(AgentHarness& h, const std::string& id)
+{
+    const Json listing = Json::parse(h.server().get("/sessions").body);
+    for (auto& s : listing["sessions"])
+        if (s["id"] == id) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("ACP stdio: initialize, a new session and a prompt streamed as chunks; the session is a REST session")
+{
+    AgentHarness h(json::array({streamed_reply({"Hel", "lo ", "there"})}));
+    const auto run = run_client(h, "prompt");
+    const Json& r = run.result;
+    CHECK(r["init"]["protocolVersion"] == 1);
+    CHECK(r["init"]["agentCapabilities"]["loadSession"] == true);
+    CHECK(r["init"]["agentCapabilities"]["promptCapabilities"]["embeddedContext"] == true);
+    CHECK(r["init"]["authMethods"] == Json::array());
+    CHECK(r["stopReason"] == "end_turn");
+    CHECK(updates_of(r, "agent_message_chunk").size() == 3);
+    CHECK(chunk_text(r, "agent_message_chunk") == "Hello there");
+    CHECK(chunk_text(r, "agent_thought_chunk") == "The user greets me.");
+
+    // The model got the text, the link and the embedded resource as the user's message.
+    REQUIRE(h.provider().requests().size() == 1);
+    const std::string sent = h.provider().requests()[0].body;
+    CHECK(sent.find("hello there") != std::string::npos);
+    CHECK(sent.find("file:///tmp/notes.md") != std::string::npos);
+    CHECK(sent.find("embedded words") != std::string::npos);
+
+    // The ACP session is a Gaggle session: listed and readable over REST.
+    const std::string id = r["sessionId"];
+    CHECK(listed(h, id));
+    const Json session = h.session(id);
+    REQUIRE(session["conversation"].size() == 2);
+    CHECK(session["conversation"][1]["content"].dump().find("Hello there") != std::string::npos);
+}
+
+TEST_CASE("ACP stdio: a tool needing approval asks session/request_permission, answered both ways")
+{
+    const std::map<std::string, std::string> approve{{"GOOSE_MODE", "approve"}};
+    SUBCASE("allow_once runs the tool")
+    {
+        AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("written")}));
+        auto env = approve;
+        env["ACP_ANSWER"] = "allow_once";
+        const Json r = run_client(h, "permission", env).result;
+        REQUIRE(r["permissions"].size() == 1);
+        const Json& ask = r["permissions"][0];
+        CHECK(ask["toolCall"]["toolCallId"] == "call_w");
+        CHECK(ask["toolCall"]["title"] == "todo__todo_write");
+        std::vector<std::string> options;
+        for (auto& o : ask["options"]) options.push_back(o["optionId"]);
+        CHECK(options == std::vector<std::string>{"allow_once", "allow_always", "reject_once"});
+
+        const auto calls = updates_of(r, "tool_call");
+        REQUIRE(calls.size() == 1);
+        CHECK(calls[0]["toolCallId"] == "call_w");
+        CHECK(calls[0]["status"] == "pending");
+        CHECK(calls[0]["rawInput"]["content"] == "x");
+        const auto progress = updates_of(r, "tool_call_update");
+        REQUIRE(progress.size() == 2);
+        CHECK(progress[0]["status"] == "in_progress");
+        CHECK(progress[1]["status"] == "completed");
+        CHECK(chunk_text(r, "agent_message_chunk") == "written");
+        CHECK(r["stopReason"] == "end_turn");
+        CHECK(h.session(r["sessionId"])["extension_data"]["todo.v0"]["content"] == "x");
+    }
+    SUBCASE("reject_once declines it")
+    {
+        AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("as you wish")}));
+        auto env = approve;
+        env["ACP_ANSWER"] = "reject_once";
+        const Json r = run_client(h, "permission", env).result;
+        REQUIRE(r["permissions"].size() == 1);
+        const auto progress = updates_of(r, "tool_call_update");
+        REQUIRE(progress.size() == 1);
+        CHECK(progress[0]["status"] == "failed");
+        CHECK(progress[0]["content"][0]["content"]["text"].get<std::string>().find("declined") != std::string::npos);
+        CHECK(r["stopReason"] == "end_turn");
+        CHECK_FALSE(h.session(r["sessionId"])["extension_data"].contains("todo.v0"));
+        CHECK(h.provider().requests().size() == 2); // the model heard the refusal and answered
+    }
+}
+
+TEST_CASE("ACP stdio: session/cancel ends the turn with stopReason cancelled")
+{
+    SUBCASE("mid-stream")
+    {
+        std::vector<std::string> pieces(200, "word ");
+        AgentHarness h(json::array({streamed_reply(pieces, 100)}));
+        const Json r = run_client(h, "cancel", {{"ACP_CANCEL_ON", "chunk"}}).result;
+        CHECK(r["stopReason"] == "cancelled");
+        CHECK(!updates_of(r, "agent_message_chunk").empty());
+        CHECK(h.provider().wait_for_client_close(0, std::chrono::seconds(10))); // the model call was cut
+    }
+    SUBCASE("while a permission request is never answered")
+    {
+        AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("never")}));
+        const Json r = run_client(h, "cancel", {{"ACP_CANCEL_ON", "permission"}, {"GOOSE_MODE", "approve"}}).result;
+        CHECK(r["permissions"].size() == 1);
+        CHECK(r["stopReason"] == "cancelled");
+        CHECK(h.provider().requests().size() == 1); // the model is not asked again
+        CHECK_FALSE(h.session(r["sessionId"])["extension_data"].contains("todo.v0"));
+    }
+}
+
+TEST_CASE("ACP stdio: session/load replays a session made through REST")
+{
+    AgentHarness h(json::array({scripted_text("Noted: milk.")}));
+    const std::string id = h.start_session();
+    h.reply_all(id, "remember the milk");
+    const Json r = run_client(h, "load", {{"ACP_SESSION_ID", id}}).result;
+    CHECK(r["loaded"].is_object());
+    CHECK(chunk_text(r, "user_message_chunk") == "remember the milk");
+    CHECK(chunk_text(r, "agent_message_chunk") == "Noted: milk.");
+    for (auto& n : r["updates"]) CHECK(n["sessionId"] == id);
+    // An unknown session is ACP's "resource not found", naming it.
+    CHECK(r["unknown"]["code"] == -32002);
+    CHECK(r["unknown"]["data"]["sessionId"] == "20990101_999");
+}
+
+TEST_CASE("ACP stdio: malformed JSON-RPC, unknown methods and wrong params get their error codes")
+{
+    AgentHarness h(json::array());
+    const Json r = run_client(h, "raw").result;
+    std::map<std::string, Json> by_id;
+    std::vector<int> anonymous;
+    for (auto& a : r["answers"]) {
+        if (a["id"].is_null()) anonymous.push_back(a["error"]["code"]);
+        else by_id[a["id"].dump()] = a;
+    }
+    CHECK(anonymous == std::vector<int>{-32700, -32600});
+    CHECK(by_id["1"]["error"]["code"] == -32601);
+    CHECK(by_id["2"]["error"]["code"] == -32602);
+    CHECK(by_id["2"]["error"]["message"].get<std::string>().find("protocolVersion") != std::string::npos);
+    CHECK(by_id["3"]["error"]["code"] == -32602);
+    CHECK(by_id["3"]["error"]["message"].get<std::string>().find("cwd") != std::string::npos);
+    CHECK(by_id["4"]["error"]["code"] == -32602);
+    CHECK(by_id["5"]["error"]["code"] == -32002);
+    CHECK(by_id["5"]["error"]["data"]["sessionId"] == "20990101_1");
+    CHECK(by_id["6"]["error"]["code"] == -32602);
+    CHECK(by_id["7"]["result"]["protocolVersion"] == 1);
+}
