@@ -45,6 +45,15 @@ const Json& required_servers(const Json& params)
     return *it;
 }
 
+// Hidden messages (a compaction's summary for the model) are not part of what the user saw.
+bool user_visible(const Json& message)
+{
+    auto meta = message.find("metadata");
+    if (meta == message.end() || !meta->is_object()) return true;
+    auto visible = meta->find("userVisible");
+    return visible == meta->end() || !visible->is_boolean() || visible->get<bool>();
+}
+
 // Runs `f`; a session the store does not know (or that is another user's) becomes ACP's
 // "Resource not found" with the session id in data, as the ACP SDKs expect.
 template <class F>
@@ -147,7 +156,7 @@ Json Connection::load_session(const Json& params)
     // The history goes out before the answer, so a client has it all when load returns.
     for (const auto& raw : loaded.conversation) {
         const Json message = Json::parse(raw);
-        if (!message.value("metadata", Json::object()).value("userVisible", true)) continue;
+        if (!user_visible(message)) continue;
         for (auto& update : message_updates(message))
             out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", std::move(update)}}));
     }

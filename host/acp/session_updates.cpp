@@ -38,7 +38,7 @@ Json tool_call(const Json& item)
 {
     const std::string id = string_field(item, "id");
     const Json call = item.value("toolCall", Json::object());
-    if (!call.is_object() || call.value("status", "") != "success" || !call.contains("value") || !call["value"].is_object())
+    if (!call.is_object() || string_field(call, "status") != "success" || !call.contains("value") || !call["value"].is_object())
         return Json{{"sessionUpdate", "tool_call"}, {"toolCallId", id}, {"title", "invalid tool call"}, {"kind", "other"},
                     {"status", "failed"}, {"content", Json::array({{{"type", "content"}, {"content", text_block(string_field(call, "error"))}}})}};
     const std::string name = string_field(call["value"], "name");
@@ -52,13 +52,13 @@ Json tool_result(const Json& item)
     Json update = tool_status_update(string_field(item, "id"), "completed");
     const Json result = item.value("toolResult", Json::object());
     Json content = Json::array();
-    if (!result.is_object() || result.value("status", "") != "success" || !result.contains("value") || !result["value"].is_object()) {
+    if (!result.is_object() || string_field(result, "status") != "success" || !result.contains("value") || !result["value"].is_object()) {
         update["status"] = "failed";
         const std::string error = result.is_object() ? string_field(result, "error") : std::string();
         content.push_back(Json{{"type", "content"}, {"content", text_block(error.empty() ? "the tool failed" : error)}});
     } else {
         const Json& value = result["value"];
-        if (value.value("isError", false)) update["status"] = "failed";
+        if (auto e = value.find("isError"); e != value.end() && e->is_boolean() && e->get<bool>()) update["status"] = "failed";
         if (auto items = value.find("content"); items != value.end() && items->is_array())
             for (const auto& i : *items)
                 if (Json c = tool_content(i); !c.is_null()) content.push_back(std::move(c));
@@ -74,7 +74,7 @@ std::vector<Json> message_updates(const Json& message)
 {
     std::vector<Json> out;
     if (!message.is_object() || !message.contains("content") || !message["content"].is_array()) return out;
-    const bool from_user = message.value("role", "") == "user";
+    const bool from_user = string_field(message, "role") == "user";
     for (const auto& item : message["content"]) {
         if (!item.is_object()) continue;
         const std::string type = string_field(item, "type");
