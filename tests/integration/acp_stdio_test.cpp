@@ -137,6 +137,25 @@ TEST_CASE("ACP stdio: initialize, a new session and a prompt streamed as chunks;
     CHECK(session["conversation"][1]["content"].dump().find("Hello there") != std::string::npos);
 }
 
+TEST_CASE("ACP stdio: the client's stdio MCP server from session/new serves the model's tool call")
+{
+    AgentHarness h(json::array({scripted_tool_call("call_echo", "everything__echo", "{\"message\":\"hello acp\"}"), scripted_text("Echoed.")}));
+    const std::string script = peer_script("@modelcontextprotocol/server-everything/dist/index.js");
+    const Json r = run_client(h, "mcp", {{"ACP_MCP_SCRIPT", script}}).result;
+    CHECK(r["refused"]["code"] == -32602); // http servers are not offered by initialize
+    const auto calls = updates_of(r, "tool_call");
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0]["title"] == "everything__echo");
+    const auto done = updates_of(r, "tool_call_update");
+    REQUIRE(done.size() == 1);
+    CHECK(done[0]["status"] == "completed");
+    CHECK(done[0]["content"][0]["content"]["text"] == "Echo: hello acp");
+    CHECK(chunk_text(r, "agent_message_chunk") == "Echoed.");
+    CHECK(r["stopReason"] == "end_turn");
+    // The model was offered the client's server's tools.
+    CHECK(h.provider().requests().at(0).body.find("everything__echo") != std::string::npos);
+}
+
 TEST_CASE("ACP stdio: a tool needing approval asks session/request_permission, answered both ways")
 {
     const std::map<std::string, std::string> approve{{"GOOSE_MODE", "approve"}};

@@ -5,7 +5,7 @@
 //   node acp_client.mjs SCENARIO   with GAGGLE_BINARY, ACP_CWD and the scenario's ACP_* variables;
 //                                  the rest of the environment (GOOSE_PATH_ROOT, provider) passes
 //                                  through to gaggle.
-// Scenarios: prompt, permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
+// Scenarios: prompt, mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
 // chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand).
 import { spawn } from "node:child_process";
 import { Readable, Writable } from "node:stream";
@@ -124,6 +124,30 @@ async function cancelScenario() {
   );
 }
 
+// The client's own stdio MCP server (server-everything at ACP_MCP_SCRIPT) joins the session; an
+// http server, which initialize does not offer, is refused.
+async function mcpScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "cancelled" } }),
+    async (ctx, updates) => {
+      await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION });
+      let refused = null;
+      try {
+        await ctx.request(acp.methods.agent.session.new, {
+          cwd,
+          mcpServers: [{ type: "http", name: "remote", url: "http://127.0.0.1:9/mcp", headers: [] }],
+        });
+      } catch (e) {
+        refused = { code: e.code, message: e.message };
+      }
+      const server = { name: "everything", command: "node", args: [process.env.ACP_MCP_SCRIPT, "stdio"], env: [] };
+      const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [server] });
+      const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("echo please")] });
+      return { sessionId, refused, updates, stopReason: response.stopReason };
+    },
+  );
+}
+
 async function loadScenario() {
   return withAgent(
     () => ({ outcome: { outcome: "cancelled" } }),
@@ -172,7 +196,7 @@ async function rawScenario() {
   return { answers, exitCode: await exitOf(child) };
 }
 
-const scenarios = { prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 scenarios[scenario]().then(
   (result) => finish(result),
