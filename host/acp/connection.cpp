@@ -140,7 +140,14 @@ Json Connection::new_session(const Json& params)
     // so the first prompt finds its tools.
     for (const auto& r : app_.agents.resume(owner_, session.id, true).extension_results.value_or(std::vector<ExtensionLoadResult>{}))
         if (!r.success) spdlog::warn("acp: session {}: extension {} did not start: {}", session.id, r.name, r.error.value_or("?"));
-    start_client_servers(session.id, servers);
+    try {
+        start_client_servers(session.id, servers);
+    } catch (...) {
+        // The client is told the session failed, so none is left behind for it.
+        app_.agents.forget(session.id);
+        app_.sessions.delete_session(owner_, session.id);
+        throw;
+    }
     return Json{{"sessionId", session.id}};
 }
 

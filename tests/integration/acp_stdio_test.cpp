@@ -143,6 +143,12 @@ TEST_CASE("ACP stdio: the client's stdio MCP server from session/new serves the 
     const std::string script = peer_script("@modelcontextprotocol/server-everything/dist/index.js");
     const Json r = run_client(h, "mcp", {{"ACP_MCP_SCRIPT", script}}).result;
     CHECK(r["refused"]["code"] == -32602); // http servers are not offered by initialize
+    CHECK(r["broken"]["code"] == -32603);
+    CHECK(r["broken"]["message"].get<std::string>().find("missing") != std::string::npos);
+    // The session whose server could not start is not left behind: only the good one exists.
+    const Json all = Json::parse(h.server().get("/sessions?include_empty=true").body);
+    REQUIRE(all["sessions"].size() == 1);
+    CHECK(all["sessions"][0]["id"] == r["sessionId"]);
     const auto calls = updates_of(r, "tool_call");
     REQUIRE(calls.size() == 1);
     CHECK(calls[0]["title"] == "everything__echo");

@@ -125,7 +125,7 @@ async function cancelScenario() {
 }
 
 // The client's own stdio MCP server (server-everything at ACP_MCP_SCRIPT) joins the session; an
-// http server, which initialize does not offer, is refused.
+// http server, which initialize does not offer, is refused, and so is one that cannot start.
 async function mcpScenario() {
   return withAgent(
     () => ({ outcome: { outcome: "cancelled" } }),
@@ -140,10 +140,17 @@ async function mcpScenario() {
       } catch (e) {
         refused = { code: e.code, message: e.message };
       }
+      let broken = null;
+      try {
+        const missing = { name: "missing", command: "no-such-mcp-command-xyz", args: [], env: [] };
+        await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [missing] });
+      } catch (e) {
+        broken = { code: e.code, message: e.message };
+      }
       const server = { name: "everything", command: "node", args: [process.env.ACP_MCP_SCRIPT, "stdio"], env: [] };
       const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [server] });
       const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("echo please")] });
-      return { sessionId, refused, updates, stopReason: response.stopReason };
+      return { sessionId, refused, broken, updates, stopReason: response.stopReason };
     },
   );
 }
