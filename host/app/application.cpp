@@ -1,5 +1,6 @@
 #include "app/application.hpp"
 
+#include "acp/http_routes.hpp"
 #include "agent/agent_manager.hpp"
 #include "agent/extension_launcher.hpp"
 #include "agent/confirmations.hpp"
@@ -82,6 +83,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     register_prompt_routes(router_, *context_);
     register_telemetry_routes(router_, *context_);
     register_slash_command_routes(router_, *context_);
+    acp::register_http_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
     if (role == AppRole::server) features_->start_all(router_);
 

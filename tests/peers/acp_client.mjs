@@ -6,11 +6,13 @@
 //                                  the rest of the environment (GOOSE_PATH_ROOT, provider) passes
 //                                  through to gaggle.
 // Scenarios: prompt, mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
-// chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand).
+// chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand), http (ACP_URL,
+// ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp).
 import { spawn } from "node:child_process";
 import { Readable, Writable } from "node:stream";
 import { createInterface } from "node:readline";
 import * as acp from "@agentclientprotocol/sdk";
+import { createHttpStream } from "@agentclientprotocol/sdk/experimental/http-client";
 
 const scenario = process.argv[2];
 const cwd = process.env.ACP_CWD;
@@ -155,6 +157,28 @@ async function mcpScenario() {
   );
 }
 
+// The same client over /acp on gaggle agent (ACP_URL, ACP_SECRET): initialize, a session, a
+// prompt whose tool call asks permission (answered allow_once), streamed back over SSE.
+async function httpScenario() {
+  const stream = createHttpStream(process.env.ACP_URL, { headers: { "X-Secret-Key": process.env.ACP_SECRET }, cookies: "omit" });
+  const updates = [];
+  const permissions = [];
+  const app = acp
+    .client({ name: "gaggle-test-http-client" })
+    .onNotification(acp.methods.client.session.update, ({ params }) => {
+      updates.push(params);
+    })
+    .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
+      permissions.push(params);
+      return { outcome: { outcome: "selected", optionId: "allow_once" } };
+    });
+  return app.connectWith(stream, async (ctx) => {
+    const { init, sessionId } = await initializeAndCreate(ctx);
+    const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("write it over http")] });
+    return { init, sessionId, updates, permissions, stopReason: response.stopReason, exitCode: 0 };
+  });
+}
+
 async function loadScenario() {
   return withAgent(
     () => ({ outcome: { outcome: "cancelled" } }),
@@ -203,7 +227,7 @@ async function rawScenario() {
   return { answers, exitCode: await exitOf(child) };
 }
 
-const scenarios = { mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 scenarios[scenario]().then(
   (result) => finish(result),
