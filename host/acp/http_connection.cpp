@@ -127,6 +127,16 @@ std::unique_ptr<StreamFeed> HttpConnection::open_stream(const std::string& key)
     return std::make_unique<QueueFeed>(q);
 }
 
+bool HttpConnection::has_open_stream()
+{
+    std::lock_guard lock(mutex_);
+    for (auto& [key, q] : queues_) {
+        std::lock_guard qlock(q->mutex);
+        if (q->attached) return true;
+    }
+    return false;
+}
+
 void HttpConnection::close()
 {
     connection_->close();

@@ -39,6 +39,9 @@ public:
     // A feed for GET /acp (key "" for the connection stream, else a session id); nullptr when a
     // stream for that key is already open.
     std::unique_ptr<StreamFeed> open_stream(const std::string& key);
+    // True while the client reads one of our streams: the SDK keeps the connection's stream open
+    // for the life of the connection, so a connection without one is a client that left.
+    bool has_open_stream();
     // DELETE /acp, or the server stopping: turns cancelled and waited for, streams ended.
     void close();
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace gaggle::acp {
 namespace {
@@ -30,11 +31,25 @@ public:
         if (it == by_id_.end() || it->second->owner() != req.user_id()) throw not_found("No ACP connection " + id);
         return it->second;
     }
+    // When full, connections whose client no longer reads any stream (it left without DELETE)
+    // make room; only live ones count against the limit.
     void add(std::shared_ptr<HttpConnection> c)
     {
-        std::lock_guard lock(mutex_);
-        if (by_id_.size() >= max_connections) throw Error(ErrorKind::unavailable, "Too many ACP connections; DELETE /acp the unused ones");
-        by_id_[c->id()] = std::move(c);
+        std::vector<std::shared_ptr<HttpConnection>> gone;
+        {
+            std::lock_guard lock(mutex_);
+            if (by_id_.size() >= max_connections)
+                for (auto it = by_id_.begin(); it != by_id_.end();)
+                    if (!it->second->has_open_stream()) {
+                        gone.push_back(std::move(it->second));
+                        it = by_id_.erase(it);
+                    } else {
+                        ++it;
+                    }
+            if (by_id_.size() < max_connections) by_id_[c->id()] = std::move(c);
+        }
+        for (auto& g : gone) g->close(); // outside the lock: closing waits for their turns
+        if (c) throw Error(ErrorKind::unavailable, "Too many ACP connections; DELETE /acp the unused ones");
     }
     std::shared_ptr<HttpConnection> remove(const Request& req)
     {

@@ -47,4 +47,6 @@ TEST_CASE("ACP over HTTP: /acp on gaggle agent serves the SDK's HTTP client, beh
     CHECK(h.server().request("POST", "/acp", R"({"jsonrpc":"2.0","method":"session/cancel","params":{"sessionId":"x"}})", with_id).status == 202);
     CHECK(h.server().request("DELETE", "/acp", "", with_id).status == 200);
     CHECK(h.server().request("POST", "/acp", init, with_id).status == 404);
+    // Clients that left without DELETE (no stream open) never lock others out.
+    for (int i = 0; i < 70; ++i) REQUIRE(h.server().request("POST", "/acp", init, json_type).status == 200);
 }
