@@ -1,6 +1,7 @@
 // gaggle: the command line. `gaggle agent` serves the goosed HTTP API (the Goose desktop spawns
 // `goosed agent`, and the install puts a goosed name beside this binary); `gaggle plugins ...`
 // shows what plugins are found and why any is refused.
+#include "acp/stdio_transport.hpp"
 #include "app/application.hpp"
 #include "builtin_servers.hpp"
 #include "config/plugin_settings.hpp"
@@ -30,6 +31,8 @@ usage:
   gaggle mcp developer|memory                             serve a builtin MCP server over stdio
   gaggle mcp-client URL                                   run the MCP conformance scenario named in
                                                           MCP_CONFORMANCE_SCENARIO against URL
+  gaggle [--config FILE] acp                              speak ACP (Agent Client Protocol) on stdio, for
+                                                          editors; sessions are the server's sessions
   gaggle --version
 
 environment: GOOSE_HOST, GOOSE_PORT, GOOSE_SERVER__SECRET_KEY (or GOOSE_API_HOST, GOOSE_API_PORT,
@@ -173,6 +176,7 @@ int main(int argc, char** argv)
         if (w[0] == "plugins" && w.size() == 2 && w[1] == "list") return plugins_list(args.flags);
         if (w[0] == "plugins" && w.size() == 3 && w[1] == "inspect") return plugins_inspect(w[2]);
         if (w[0] == "mcp") return mcp_server(w);
+        if (w[0] == "acp" && w.size() == 1) return gaggle::acp::run_stdio(args.flags);
         if (w[0] == "mcp-client" && w.size() == 2) {
             const char* scenario = std::getenv("MCP_CONFORMANCE_SCENARIO");
             return gaggle::mcp::run_conformance_client(args.flags, w[1], scenario ? scenario : "");

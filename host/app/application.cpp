@@ -1,5 +1,6 @@
 #include "app/application.hpp"
 
+#include "acp/http_routes.hpp"
 #include "agent/agent_manager.hpp"
 #include "agent/extension_launcher.hpp"
 #include "agent/confirmations.hpp"
@@ -22,7 +23,7 @@
 
 namespace gaggle {
 
-Application::Application(EnvLookup env, const CommandLineOverrides& flags)
+Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRole role)
     : config_(Config::load(Paths::resolve(env), env, flags.config_file, open_secret_store(Paths::resolve(env), env)))
 {
     setup_logging(config_.env(), config_.paths().log_dir());
@@ -84,8 +85,9 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags)
     register_prompt_routes(router_, *context_);
     register_telemetry_routes(router_, *context_);
     register_slash_command_routes(router_, *context_);
+    acp::register_http_routes(router_, *context_);
     features_ = std::make_unique<FeatureHost>(*plugins_);
-    features_->start_all(router_);
+    if (role == AppRole::server) features_->start_all(router_);
 
     auth_ = std::make_unique<Authenticator>(settings_.secret, settings_.users);
     cors_ = std::make_unique<Cors>(settings_.cors_origins);

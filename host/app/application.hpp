@@ -26,15 +26,21 @@ class ConfirmationBroker;
 class TurnService;
 struct AgentServices;
 
+// What the process is for: `server` (gaggle agent) serves HTTP and runs the feature plugins, the
+// scheduler's timers among them; `agent_core` (gaggle acp, an editor's stdio agent) needs only the
+// agent core and must not fire schedules beside the server.
+enum class AppRole { server, agent_core };
+
 class Application {
 public:
-    Application(EnvLookup env, const CommandLineOverrides& flags);
+    Application(EnvLookup env, const CommandLineOverrides& flags, AppRole role = AppRole::server);
     ~Application();
 
     void start();
     void stop();
     uint16_t port() const noexcept { return server_ ? server_->port() : 0; }
     const ServerSettings& settings() const noexcept { return settings_; }
+    AppContext& context() noexcept { return *context_; }
 
 private:
     HostServices host_services();

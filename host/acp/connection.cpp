@@ -1,0 +1,293 @@
+#include "acp/connection.hpp"
+
+#include "acp/mcp_servers.hpp"
+#include "acp/permission_request.hpp"
+#include "acp/prompt_content.hpp"
+#include "acp/session_updates.hpp"
+#include "agent/agent_manager.hpp"
+#include "agent/messages.hpp"
+#include "agent/turn_service.hpp"
+#include "api/turn_input.hpp"
+#include "common/error.hpp"
+#include "mcp/extension_config.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace gaggle::acp {
+namespace {
+
+const Json& object_params(const Incoming& m)
+{
+    if (!m.params.is_object()) throw invalid_params("`params` must be an object");
+    return m.params;
+}
+
+std::string required_string(const Json& params, const char* key)
+{
+    auto it = params.find(key);
+    if (it == params.end() || !it->is_string()) throw invalid_params(std::string("`") + key + "` must be a string");
+    return it->get<std::string>();
+}
+
+std::string absolute_directory(const Json& params)
+{
+    const std::string cwd = required_string(params, "cwd");
+    if (!std::filesystem::path(cwd).is_absolute()) throw invalid_params("`cwd` must be an absolute path");
+    return existing_directory(cwd, "cwd");
+}
+
+const Json& required_servers(const Json& params)
+{
+    auto it = params.find("mcpServers");
+    if (it == params.end()) throw invalid_params("`mcpServers` is required (an empty array for none)");
+    return *it;
+}
+
+// Hidden messages (a compaction's summary for the model) are not part of what the user saw.
+bool user_visible(const Json& message)
+{
+    auto meta = message.find("metadata");
+    if (meta == message.end() || !meta->is_object()) return true;
+    auto visible = meta->find("userVisible");
+    return visible == meta->end() || !visible->is_boolean() || visible->get<bool>();
+}
+
+// Runs `f`; a session the store does not know (or that is another user's) becomes ACP's
+// "Resource not found" with the session id in data, as the ACP SDKs expect.
+template <class F>
+auto with_session(const std::string& session_id, F&& f)
+{
+    try {
+        return f();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::not_found) throw;
+        throw RpcError(rpc_code::resource_not_found, "Session not found: " + session_id, Json{{"sessionId", session_id}});
+    }
+}
+
+} // namespace
+
+Connection::Connection(AppContext& app, Outbox& out, std::string owner) : app_(app), out_(out), owner_(std::move(owner)) {}
+
+void Connection::receive(std::string_view line)
+{
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+    Incoming m;
+    try {
+        m = parse_message(line);
+    } catch (const BadMessage& e) {
+        out_.send(make_error(e.id(), e.code(), e.what()));
+        return;
+    }
+    try {
+        switch (m.kind) {
+        case Incoming::Kind::request: handle_request(m); break;
+        case Incoming::Kind::notification: handle_notification(m); break;
+        case Incoming::Kind::response: handle_response(m); break;
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("acp: {} failed: {}", m.method.empty() ? "a response" : m.method, e.what());
+    }
+}
+
+void Connection::handle_request(const Incoming& m)
+{
+    try {
+        Json result;
+        if (m.method == "initialize") result = initialize(object_params(m));
+        else if (m.method == "session/new") result = new_session(object_params(m));
+        else if (m.method == "session/load") result = load_session(object_params(m));
+        else if (m.method == "session/prompt") return prompt(m.id, object_params(m));
+        else if (m.method == "authenticate") throw invalid_params("this agent offers no authentication methods (authMethods is empty)");
+        else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
+        out_.send(make_response(m.id, std::move(result)));
+    } catch (const std::exception& e) {
+        const auto* rpc = dynamic_cast<const RpcError*>(&e);
+        out_.send(make_error(m.id, code_for(e), e.what(), rpc ? rpc->data() : Json()));
+    }
+}
+
+void Connection::handle_notification(const Incoming& m)
+{
+    if (m.method == "session/cancel") cancel(m.params);
+    else spdlog::debug("acp: ignoring notification {}", m.method);
+}
+
+Json Connection::initialize(const Json& params)
+{
+    auto version = params.find("protocolVersion");
+    if (version == params.end() || !version->is_number_integer() || version->get<std::int64_t>() < 0)
+        throw invalid_params("`protocolVersion` must be a non-negative integer");
+    // We speak version 1 only; answering with it lets a newer client decide whether to go on.
+    return Json{{"protocolVersion", protocol_version},
+                {"agentCapabilities",
+                 {{"loadSession", true},
+                  {"promptCapabilities", {{"image", false}, {"audio", false}, {"embeddedContext", true}}},
+                  {"mcpCapabilities", {{"http", false}, {"sse", false}}}}},
+                {"authMethods", Json::array()},
+                {"agentInfo", {{"name", "gaggle"}, {"title", "Gaggle"}, {"version", GAGGLE_VERSION}}}};
+}
+
+Json Connection::new_session(const Json& params)
+{
+    StartSessionRequest start;
+    start.working_dir = absolute_directory(params);
+    const Json servers = extension_configs(required_servers(params));
+    const SessionInfo session = app_.agents.start(owner_, start);
+    // Waits for the configured extensions, as /agent/resume with load_model_and_extensions does,
+    // so the first prompt finds its tools.
+    for (const auto& r : app_.agents.resume(owner_, session.id, true).extension_results.value_or(std::vector<ExtensionLoadResult>{}))
+        if (!r.success) spdlog::warn("acp: session {}: extension {} did not start: {}", session.id, r.name, r.error.value_or("?"));
+    try {
+        start_client_servers(session.id, servers);
+    } catch (...) {
+        // The client is told the session failed, so none is left behind for it.
+        app_.agents.forget(session.id);
+        app_.sessions.delete_session(owner_, session.id);
+        throw;
+    }
+    return Json{{"sessionId", session.id}};
+}
+
+Json Connection::load_session(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    const std::string cwd = absolute_directory(params);
+    const Json servers = extension_configs(required_servers(params));
+    const LoadedSession loaded = with_session(id, [&] { return app_.sessions.load_session(owner_, id); });
+    if (loaded.info.working_dir != cwd) app_.agents.update_working_dir(owner_, id, cwd);
+    app_.agents.resume(owner_, id, true);
+    start_client_servers(id, servers);
+    // The history goes out before the answer, so a client has it all when load returns.
+    for (const auto& raw : loaded.conversation) {
+        const Json message = Json::parse(raw);
+        if (!user_visible(message)) continue;
+        for (auto& update : message_updates(message))
+            out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", std::move(update)}}));
+    }
+    return Json::object();
+}
+
+// The client's own MCP servers join this process's agent of the session; they are not written
+// into the session's extension list, so a REST client resuming it later does not start an
+// editor's servers.
+void Connection::start_client_servers(const std::string& session_id, const Json& configs)
+{
+    if (configs.empty()) return;
+    const ExtensionLauncher* launcher = app_.agents.extension_launcher();
+    if (!launcher) throw RpcError(rpc_code::internal_error, "no extension launcher: MCP servers cannot start");
+    const SessionInfo session = app_.sessions.get_session(owner_, session_id);
+    auto agent = app_.agents.get_or_create(owner_, session_id);
+    for (const auto& config : configs) {
+        const auto spec = mcp::parse_extension_config(config);
+        try {
+            const auto r = agent->add_extension(spec, *launcher, ExtensionSession{owner_, session_id, session.working_dir});
+            if (!r.success) throw std::runtime_error(r.error.value_or("it did not start"));
+        } catch (const std::exception& e) {
+            throw RpcError(rpc_code::internal_error, "MCP server " + spec.name + " did not start: " + e.what());
+        }
+    }
+}
+
+void Connection::prompt(const Json& id, const Json& params)
+{
+    const std::string session_id = required_string(params, "sessionId");
+    auto given = params.find("prompt");
+    Json message = make_message("user", prompt_to_content(given == params.end() ? Json() : *given));
+    TurnRequest request = with_session(session_id, [&] { return prepare_turn(app_, owner_, session_id, std::move(message), std::nullopt); });
+    auto turn = std::make_shared<PromptTurn>(id, session_id, out_,
+                                             [this](const std::string& s, const Json& data) { ask_permission(s, data); });
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) throw RpcError(rpc_code::internal_error, "the connection is closing");
+        if (prompts_.count(session_id)) throw RpcError(rpc_code::invalid_request, "a prompt is already running in this session");
+        prompts_[session_id] = turn;
+    }
+    try {
+        turn->set_turn(app_.turns.start(
+            request, [turn](const Json& e) { turn->on_event(e); }, [this, turn] { finish_prompt(turn); }));
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        prompts_.erase(session_id);
+        throw;
+    }
+}
+
+void Connection::finish_prompt(const std::shared_ptr<PromptTurn>& prompt)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = prompts_.find(prompt->session_id()); it != prompts_.end() && it->second == prompt) prompts_.erase(it);
+        // An answer that comes after the turn ended has nothing left to reach.
+        for (auto it = permissions_.begin(); it != permissions_.end();)
+            it = it->second.session_id == prompt->session_id() ? permissions_.erase(it) : std::next(it);
+    }
+    out_.send(prompt->response());
+}
+
+void Connection::cancel(const Json& params)
+{
+    if (!params.is_object() || !params.contains("sessionId") || !params["sessionId"].is_string()) {
+        spdlog::warn("acp: session/cancel without a sessionId string");
+        return;
+    }
+    std::shared_ptr<PromptTurn> prompt;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = prompts_.find(params["sessionId"].get<std::string>()); it != prompts_.end()) prompt = it->second;
+    }
+    if (prompt) prompt->cancel();
+}
+
+void Connection::ask_permission(const std::string& session_id, const Json& action_data)
+{
+    std::int64_t id;
+    {
+        std::lock_guard lock(mutex_);
+        id = next_request_id_++;
+        permissions_[id] = PendingPermission{session_id, action_data.value("id", std::string())};
+    }
+    out_.send(make_request(id, "session/request_permission", permission_request_params(session_id, action_data)));
+}
+
+void Connection::handle_response(const Incoming& m)
+{
+    if (!m.id.is_number_integer()) return;
+    PendingPermission pending;
+    std::shared_ptr<PromptTurn> prompt;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = permissions_.find(m.id.get<std::int64_t>());
+        if (it == permissions_.end()) {
+            spdlog::debug("acp: a response to no request of ours (id {})", m.id.dump());
+            return;
+        }
+        pending = std::move(it->second);
+        permissions_.erase(it);
+        if (auto p = prompts_.find(pending.session_id); p != prompts_.end()) prompt = p->second;
+    }
+    const ConfirmAction action = m.error ? ConfirmAction::cancel : action_for_answer(m.result);
+    if (action == ConfirmAction::cancel && prompt) prompt->cancel();
+    // Sent before the answer is delivered: the turn thread reports the call completed right after.
+    if (action == ConfirmAction::allow_once || action == ConfirmAction::always_allow)
+        out_.send(make_notification("session/update",
+                                    Json{{"sessionId", pending.session_id}, {"update", tool_status_update(pending.tool_call_id, "in_progress")}}));
+    app_.agent_services.confirmations.deliver(pending.session_id, pending.tool_call_id, action);
+}
+
+void Connection::close()
+{
+    std::vector<std::shared_ptr<PromptTurn>> running;
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        for (auto& [id, p] : prompts_) running.push_back(p);
+    }
+    for (auto& p : running) p->cancel();
+    for (auto& p : running)
+        if (auto t = p->turn()) t->join();
+}
+
+} // namespace gaggle::acp

@@ -1,0 +1,59 @@
+#include "acp/prompt_content.hpp"
+
+#include "acp/jsonrpc.hpp"
+
+namespace gaggle::acp {
+namespace {
+
+const std::string& required_string(const Json& o, const char* key, const std::string& where)
+{
+    auto it = o.find(key);
+    if (it == o.end() || !it->is_string()) throw invalid_params("`" + where + "." + key + "` must be a string");
+    return it->get_ref<const std::string&>();
+}
+
+Json text_item(std::string text) { return Json{{"type", "text"}, {"text", std::move(text)}}; }
+
+// A link is a reference the model can act on with its tools; the agent does not fetch it itself,
+// so a link never makes the host read a file the client named.
+Json resource_link(const Json& block, const std::string& where)
+{
+    const std::string& uri = required_string(block, "uri", where);
+    const std::string& name = required_string(block, "name", where);
+    return text_item("Resource link: " + name + " <" + uri + ">");
+}
+
+Json embedded_resource(const Json& block, const std::string& where)
+{
+    auto r = block.find("resource");
+    if (r == block.end() || !r->is_object()) throw invalid_params("`" + where + ".resource` must be an object");
+    const std::string at = where + ".resource";
+    const std::string& uri = required_string(*r, "uri", at);
+    if (!r->contains("text")) throw invalid_params("`" + at + "`: only text resources are supported, not blobs");
+    const std::string& text = required_string(*r, "text", at);
+    return text_item("Contents of <" + uri + ">:\n" + text);
+}
+
+} // namespace
+
+Json prompt_to_content(const Json& prompt)
+{
+    if (!prompt.is_array()) throw invalid_params("`prompt` must be an array of content blocks");
+    if (prompt.empty()) throw invalid_params("`prompt` must not be empty");
+    Json content = Json::array();
+    for (size_t i = 0; i < prompt.size(); ++i) {
+        const Json& block = prompt[i];
+        const std::string where = "prompt[" + std::to_string(i) + "]";
+        if (!block.is_object()) throw invalid_params("`" + where + "` must be an object");
+        const std::string& type = required_string(block, "type", where);
+        if (type == "text") content.push_back(text_item(required_string(block, "text", where)));
+        else if (type == "resource_link") content.push_back(resource_link(block, where));
+        else if (type == "resource") content.push_back(embedded_resource(block, where));
+        else if (type == "image" || type == "audio")
+            throw invalid_params("`" + where + "`: " + type + " content is not supported (see promptCapabilities)");
+        else throw invalid_params("`" + where + ".type` must be text, resource_link or resource, not \"" + type + "\"");
+    }
+    return content;
+}
+
+} // namespace gaggle::acp

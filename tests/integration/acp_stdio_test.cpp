@@ -1,0 +1,184 @@
+// `gaggle acp` (ACP over stdio) driven by a client written with the official ACP SDK
+// (tests/peers/acp_client.mjs, @agentclientprotocol/sdk pinned in tests/peers), beside a real
+// `gaggle agent` sharing its GOOSE_PATH_ROOT: the same sessions, the same scripted model.
+#include <doctest/doctest.h>
+
+#include "acp_client_run.hpp"
+#include "scripted_model_replies.hpp"
+
+using namespace gaggle::test;
+using gaggle::Json;
+using nlohmann::json;
+
+namespace {
+
+json streamed_reply(std::vector<std::string> pieces, int delay_ms = 0)
+{
+    json chunks = json::array({{{"thinking", "The user greets me."}}});
+    for (auto& p : pieces) chunks.push_back({{"text", p}});
+    return {{"format", "openai"}, {"chunks", chunks}, {"delay_ms", delay_ms}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}}}};
+}
+
+} // namespace
+
+
+TEST_CASE("ACP stdio: initialize, a new session and a prompt streamed as chunks; the session is a REST session")
+{
+    AgentHarness h(json::array({streamed_reply({"Hel", "lo ", "there"})}));
+    const auto run = run_client(h, "prompt");
+    const Json& r = run.result;
+    CHECK(r["init"]["protocolVersion"] == 1);
+    CHECK(r["init"]["agentCapabilities"]["loadSession"] == true);
+    CHECK(r["init"]["agentCapabilities"]["promptCapabilities"]["embeddedContext"] == true);
+    CHECK(r["init"]["authMethods"] == Json::array());
+    CHECK(r["stopReason"] == "end_turn");
+    CHECK(updates_of(r, "agent_message_chunk").size() == 3);
+    CHECK(chunk_text(r, "agent_message_chunk") == "Hello there");
+    CHECK(chunk_text(r, "agent_thought_chunk") == "The user greets me.");
+
+    // The model got the text, the link and the embedded resource as the user's message.
+    REQUIRE(h.provider().requests().size() == 1);
+    const std::string sent = h.provider().requests()[0].body;
+    CHECK(sent.find("hello there") != std::string::npos);
+    CHECK(sent.find("file:///tmp/notes.md") != std::string::npos);
+    CHECK(sent.find("embedded words") != std::string::npos);
+
+    // The ACP session is a Gaggle session: listed and readable over REST.
+    const std::string id = r["sessionId"];
+    CHECK(listed(h, id));
+    const Json session = h.session(id);
+    REQUIRE(session["conversation"].size() == 2);
+    CHECK(session["conversation"][1]["content"].dump().find("Hello there") != std::string::npos);
+}
+
+TEST_CASE("ACP stdio: the client's stdio MCP server from session/new serves the model's tool call")
+{
+    AgentHarness h(json::array({scripted_tool_call("call_echo", "everything__echo", "{\"message\":\"hello acp\"}"), scripted_text("Echoed.")}));
+    const std::string script = peer_script("@modelcontextprotocol/server-everything/dist/index.js");
+    const Json r = run_client(h, "mcp", {{"ACP_MCP_SCRIPT", script}}).result;
+    CHECK(r["refused"]["code"] == -32602); // http servers are not offered by initialize
+    CHECK(r["broken"]["code"] == -32603);
+    CHECK(r["broken"]["message"].get<std::string>().find("missing") != std::string::npos);
+    // The session whose server could not start is not left behind: only the good one exists.
+    const Json all = Json::parse(h.server().get("/sessions?include_empty=true").body);
+    REQUIRE(all["sessions"].size() == 1);
+    CHECK(all["sessions"][0]["id"] == r["sessionId"]);
+    const auto calls = updates_of(r, "tool_call");
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0]["title"] == "everything__echo");
+    const auto done = updates_of(r, "tool_call_update");
+    REQUIRE(done.size() == 1);
+    CHECK(done[0]["status"] == "completed");
+    CHECK(done[0]["content"][0]["content"]["text"] == "Echo: hello acp");
+    CHECK(chunk_text(r, "agent_message_chunk") == "Echoed.");
+    CHECK(r["stopReason"] == "end_turn");
+    // The model was offered the client's server's tools.
+    CHECK(h.provider().requests().at(0).body.find("everything__echo") != std::string::npos);
+}
+
+TEST_CASE("ACP stdio: a tool needing approval asks session/request_permission, answered both ways")
+{
+    const std::map<std::string, std::string> approve{{"GOOSE_MODE", "approve"}};
+    SUBCASE("allow_once runs the tool")
+    {
+        AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("written")}));
+        auto env = approve;
+        env["ACP_ANSWER"] = "allow_once";
+        const Json r = run_client(h, "permission", env).result;
+        REQUIRE(r["permissions"].size() == 1);
+        const Json& ask = r["permissions"][0];
+        CHECK(ask["toolCall"]["toolCallId"] == "call_w");
+        CHECK(ask["toolCall"]["title"] == "todo__todo_write");
+        std::vector<std::string> options;
+        for (auto& o : ask["options"]) options.push_back(o["optionId"]);
+        CHECK(options == std::vector<std::string>{"allow_once", "allow_always", "reject_once"});
+
+        const auto calls = updates_of(r, "tool_call");
+        REQUIRE(calls.size() == 1);
+        CHECK(calls[0]["toolCallId"] == "call_w");
+        CHECK(calls[0]["status"] == "pending");
+        CHECK(calls[0]["rawInput"]["content"] == "x");
+        const auto progress = updates_of(r, "tool_call_update");
+        REQUIRE(progress.size() == 2);
+        CHECK(progress[0]["status"] == "in_progress");
+        CHECK(progress[1]["status"] == "completed");
+        CHECK(chunk_text(r, "agent_message_chunk") == "written");
+        CHECK(r["stopReason"] == "end_turn");
+        CHECK(h.session(r["sessionId"])["extension_data"]["todo.v0"]["content"] == "x");
+    }
+    SUBCASE("reject_once declines it")
+    {
+        AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("as you wish")}));
+        auto env = approve;
+        env["ACP_ANSWER"] = "reject_once";
+        const Json r = run_client(h, "permission", env).result;
+        REQUIRE(r["permissions"].size() == 1);
+        const auto progress = updates_of(r, "tool_call_update");
+        REQUIRE(progress.size() == 1);
+        CHECK(progress[0]["status"] == "failed");
+        CHECK(progress[0]["content"][0]["content"]["text"].get<std::string>().find("declined") != std::string::npos);
+        CHECK(r["stopReason"] == "end_turn");
+        CHECK_FALSE(h.session(r["sessionId"])["extension_data"].contains("todo.v0"));
+        CHECK(h.provider().requests().size() == 2); // the model heard the refusal and answered
+    }
+}
+
+TEST_CASE("ACP stdio: session/cancel ends the turn with stopReason cancelled")
+{
+    SUBCASE("mid-stream")
+    {
+        std::vector<std::string> pieces(200, "word ");
+        AgentHarness h(json::array({streamed_reply(pieces, 100)}));
+        const Json r = run_client(h, "cancel", {{"ACP_CANCEL_ON", "chunk"}}).result;
+        CHECK(r["stopReason"] == "cancelled");
+        CHECK(!updates_of(r, "agent_message_chunk").empty());
+        CHECK(h.provider().wait_for_client_close(0, std::chrono::seconds(10))); // the model call was cut
+    }
+    SUBCASE("while a permission request is never answered")
+    {
+        AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("never")}));
+        const Json r = run_client(h, "cancel", {{"ACP_CANCEL_ON", "permission"}, {"GOOSE_MODE", "approve"}}).result;
+        CHECK(r["permissions"].size() == 1);
+        CHECK(r["stopReason"] == "cancelled");
+        CHECK(h.provider().requests().size() == 1); // the model is not asked again
+        CHECK_FALSE(h.session(r["sessionId"])["extension_data"].contains("todo.v0"));
+    }
+}
+
+TEST_CASE("ACP stdio: session/load replays a session made through REST")
+{
+    AgentHarness h(json::array({scripted_text("Noted: milk.")}));
+    const std::string id = h.start_session();
+    h.reply_all(id, "remember the milk");
+    const Json r = run_client(h, "load", {{"ACP_SESSION_ID", id}}).result;
+    CHECK(r["loaded"].is_object());
+    CHECK(chunk_text(r, "user_message_chunk") == "remember the milk");
+    CHECK(chunk_text(r, "agent_message_chunk") == "Noted: milk.");
+    for (auto& n : r["updates"]) CHECK(n["sessionId"] == id);
+    // An unknown session is ACP's "resource not found", naming it.
+    CHECK(r["unknown"]["code"] == -32002);
+    CHECK(r["unknown"]["data"]["sessionId"] == "20990101_999");
+}
+
+TEST_CASE("ACP stdio: malformed JSON-RPC, unknown methods and wrong params get their error codes")
+{
+    AgentHarness h(json::array());
+    const Json r = run_client(h, "raw").result;
+    std::map<std::string, Json> by_id;
+    std::vector<int> anonymous;
+    for (auto& a : r["answers"]) {
+        if (a["id"].is_null()) anonymous.push_back(a["error"]["code"]);
+        else by_id[a["id"].dump()] = a;
+    }
+    CHECK(anonymous == std::vector<int>{-32700, -32600});
+    CHECK(by_id["1"]["error"]["code"] == -32601);
+    CHECK(by_id["2"]["error"]["code"] == -32602);
+    CHECK(by_id["2"]["error"]["message"].get<std::string>().find("protocolVersion") != std::string::npos);
+    CHECK(by_id["3"]["error"]["code"] == -32602);
+    CHECK(by_id["3"]["error"]["message"].get<std::string>().find("cwd") != std::string::npos);
+    CHECK(by_id["4"]["error"]["code"] == -32602);
+    CHECK(by_id["5"]["error"]["code"] == -32002);
+    CHECK(by_id["5"]["error"]["data"]["sessionId"] == "20990101_1");
+    CHECK(by_id["6"]["error"]["code"] == -32602);
+    CHECK(by_id["7"]["result"]["protocolVersion"] == 1);
+}

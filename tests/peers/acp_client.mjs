@@ -1,0 +1,235 @@
+// An ACP client built on the official SDK (@agentclientprotocol/sdk, pinned here) that drives
+// `gaggle acp` over stdio for tests/integration/acp_stdio_test.cpp. It runs one scenario and prints
+// one JSON object (what it saw) on its last stdout line; the C++ test judges it.
+//
+//   node acp_client.mjs SCENARIO   with GAGGLE_BINARY, ACP_CWD and the scenario's ACP_* variables;
+//                                  the rest of the environment (GOOSE_PATH_ROOT, provider) passes
+//                                  through to gaggle.
+// Scenarios: prompt, mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
+// chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand), http (ACP_URL,
+// ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp).
+import { spawn } from "node:child_process";
+import { Readable, Writable } from "node:stream";
+import { createInterface } from "node:readline";
+import * as acp from "@agentclientprotocol/sdk";
+import { createHttpStream } from "@agentclientprotocol/sdk/experimental/http-client";
+
+const scenario = process.argv[2];
+const cwd = process.env.ACP_CWD;
+
+function startAgent() {
+  const child = spawn(process.env.GAGGLE_BINARY, ["acp"], { stdio: ["pipe", "pipe", "inherit"] });
+  child.on("error", (e) => finish({ error: `cannot start gaggle: ${e.message}` }, 1));
+  return child;
+}
+
+// Waits for gaggle to exit after its stdin closed; a hang is killed and reported, never waited on.
+async function exitOf(child) {
+  if (child.exitCode !== null) return child.exitCode;
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20000);
+  const [code, signal] = await new Promise((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+  clearTimeout(timer);
+  return signal ? `killed by ${signal}` : code;
+}
+
+function finish(result, code = 0) {
+  process.stdout.write(JSON.stringify(result) + "\n");
+  process.exit(code);
+}
+
+// Runs `op` with an SDK client connected to a fresh `gaggle acp`; `onPermission` answers
+// session/request_permission. Every session/update lands in `updates`.
+async function withAgent(onPermission, op) {
+  const child = startAgent();
+  const stream = acp.ndJsonStream(Writable.toWeb(child.stdin), Readable.toWeb(child.stdout));
+  const updates = [];
+  const permissions = [];
+  const app = acp
+    .client({ name: "gaggle-test-client" })
+    .onNotification(acp.methods.client.session.update, ({ params }) => {
+      updates.push(params);
+    })
+    .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
+      permissions.push(params);
+      return onPermission(params);
+    });
+  const result = await app.connectWith(stream, (ctx) => op(ctx, updates, permissions));
+  child.stdin.end();
+  return { ...result, exitCode: await exitOf(child) };
+}
+
+async function initializeAndCreate(ctx) {
+  const init = await ctx.request(acp.methods.agent.initialize, {
+    protocolVersion: acp.PROTOCOL_VERSION,
+    clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+  });
+  const created = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [] });
+  return { init, sessionId: created.sessionId };
+}
+
+const text = (t) => ({ type: "text", text: t });
+
+async function promptScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "cancelled" } }),
+    async (ctx, updates) => {
+      const { init, sessionId } = await initializeAndCreate(ctx);
+      const response = await ctx.request(acp.methods.agent.session.prompt, {
+        sessionId,
+        prompt: [
+          text("hello there"),
+          { type: "resource_link", uri: "file:///tmp/notes.md", name: "notes.md" },
+          { type: "resource", resource: { uri: "file:///tmp/snippet.txt", text: "embedded words", mimeType: "text/plain" } },
+        ],
+      });
+      return { init, sessionId, updates, stopReason: response.stopReason };
+    },
+  );
+}
+
+async function permissionScenario() {
+  const answer = process.env.ACP_ANSWER;
+  return withAgent(
+    () => ({ outcome: { outcome: "selected", optionId: answer } }),
+    async (ctx, updates, permissions) => {
+      const { sessionId } = await initializeAndCreate(ctx);
+      const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("write the todo")] });
+      return { sessionId, updates, permissions, stopReason: response.stopReason };
+    },
+  );
+}
+
+// Cancels the prompt once the first text chunk (or the permission request, never answered)
+// arrives: the turn must end with stopReason cancelled.
+async function cancelScenario() {
+  const on = process.env.ACP_CANCEL_ON;
+  let cancel = () => {};
+  const asked = new Promise((resolve) => (cancel = resolve));
+  return withAgent(
+    () => {
+      cancel();
+      return new Promise(() => {}); // never answered
+    },
+    async (ctx, updates, permissions) => {
+      const { sessionId } = await initializeAndCreate(ctx);
+      const prompt = ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("go slowly")] });
+      if (on === "chunk") {
+        while (!updates.some((u) => u.update.sessionUpdate === "agent_message_chunk"))
+          await new Promise((r) => setTimeout(r, 20));
+      } else {
+        await asked;
+      }
+      await ctx.notify(acp.methods.agent.session.cancel, { sessionId });
+      const response = await prompt;
+      return { sessionId, updates, permissions, stopReason: response.stopReason };
+    },
+  );
+}
+
+// The client's own stdio MCP server (server-everything at ACP_MCP_SCRIPT) joins the session; an
+// http server, which initialize does not offer, is refused, and so is one that cannot start.
+async function mcpScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "cancelled" } }),
+    async (ctx, updates) => {
+      await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION });
+      let refused = null;
+      try {
+        await ctx.request(acp.methods.agent.session.new, {
+          cwd,
+          mcpServers: [{ type: "http", name: "remote", url: "http://127.0.0.1:9/mcp", headers: [] }],
+        });
+      } catch (e) {
+        refused = { code: e.code, message: e.message };
+      }
+      let broken = null;
+      try {
+        const missing = { name: "missing", command: "no-such-mcp-command-xyz", args: [], env: [] };
+        await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [missing] });
+      } catch (e) {
+        broken = { code: e.code, message: e.message };
+      }
+      const server = { name: "everything", command: "node", args: [process.env.ACP_MCP_SCRIPT, "stdio"], env: [] };
+      const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [server] });
+      const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("echo please")] });
+      return { sessionId, refused, broken, updates, stopReason: response.stopReason };
+    },
+  );
+}
+
+// The same client over /acp on gaggle agent (ACP_URL, ACP_SECRET): initialize, a session, a
+// prompt whose tool call asks permission (answered allow_once), streamed back over SSE.
+async function httpScenario() {
+  const stream = createHttpStream(process.env.ACP_URL, { headers: { "X-Secret-Key": process.env.ACP_SECRET }, cookies: "omit" });
+  const updates = [];
+  const permissions = [];
+  const app = acp
+    .client({ name: "gaggle-test-http-client" })
+    .onNotification(acp.methods.client.session.update, ({ params }) => {
+      updates.push(params);
+    })
+    .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
+      permissions.push(params);
+      return { outcome: { outcome: "selected", optionId: "allow_once" } };
+    });
+  return app.connectWith(stream, async (ctx) => {
+    const { init, sessionId } = await initializeAndCreate(ctx);
+    const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("write it over http")] });
+    return { init, sessionId, updates, permissions, stopReason: response.stopReason, exitCode: 0 };
+  });
+}
+
+async function loadScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "cancelled" } }),
+    async (ctx, updates) => {
+      await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION });
+      const sessionId = process.env.ACP_SESSION_ID;
+      const loaded = await ctx.request(acp.methods.agent.session.load, { sessionId, cwd, mcpServers: [] });
+      let unknown = null;
+      try {
+        await ctx.request(acp.methods.agent.session.load, { sessionId: "20990101_999", cwd, mcpServers: [] });
+      } catch (e) {
+        unknown = { code: e.code, message: e.message, data: e.data };
+      }
+      return { sessionId, loaded, updates, unknown };
+    },
+  );
+}
+
+// Lines the SDK would never send, written by hand; every answer is collected by id.
+async function rawScenario() {
+  const child = startAgent();
+  const lines = createInterface({ input: child.stdout });
+  const answers = [];
+  const wanted = 9;
+  const done = new Promise((resolve) =>
+    lines.on("line", (l) => {
+      answers.push(JSON.parse(l));
+      if (answers.length === wanted) resolve();
+    }),
+  );
+  const send = (s) => child.stdin.write(s + "\n");
+  send("this is not json");
+  send("[1, 2, 3]");
+  send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "no/such_method", params: {} }));
+  send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "initialize", params: { protocolVersion: "one" } }));
+  send(JSON.stringify({ jsonrpc: "2.0", id: 3, method: "session/new", params: { cwd: 5, mcpServers: [] } }));
+  send(JSON.stringify({ jsonrpc: "2.0", id: 4, method: "session/new", params: { cwd: "relative/dir", mcpServers: [] } }));
+  send(JSON.stringify({ jsonrpc: "2.0", id: 5, method: "session/prompt", params: { sessionId: "20990101_1", prompt: [text("hi")] } }));
+  send(JSON.stringify({ jsonrpc: "2.0", method: "session/cancel", params: { sessionId: "20990101_1" } }));
+  send(JSON.stringify({ jsonrpc: "2.0", id: 6, method: "session/prompt", params: { sessionId: "x", prompt: "not blocks" } }));
+  send(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "initialize", params: { protocolVersion: 1 } }));
+  const timer = setTimeout(() => finish({ error: "not every line was answered", answers }, 1), 30000);
+  await done;
+  clearTimeout(timer);
+  child.stdin.end();
+  return { answers, exitCode: await exitOf(child) };
+}
+
+const scenarios = { http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
+scenarios[scenario]().then(
+  (result) => finish(result),
+  (e) => finish({ error: String(e && e.stack ? e.stack : e), code: e && e.code, data: e && e.data }, 1),
+);

@@ -1,0 +1,142 @@
+// The ACP pieces that need no process: JSON-RPC framing, goose Messages as session/update
+// payloads, prompt blocks as a user message, the permission answer, the client's MCP servers.
+#include "acp/jsonrpc.hpp"
+#include "acp/mcp_servers.hpp"
+#include "acp/permission_request.hpp"
+#include "acp/prompt_content.hpp"
+#include "acp/session_updates.hpp"
+#include "agent/messages.hpp"
+#include "common/error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace gaggle;
+using namespace gaggle::acp;
+
+namespace {
+
+int bad_message_code(const std::string& line)
+{
+    try {
+        parse_message(line);
+    } catch (const BadMessage& e) {
+        return e.code();
+    }
+    return 0;
+}
+
+int params_error_code(const Json& prompt)
+{
+    try {
+        prompt_to_content(prompt);
+    } catch (const RpcError& e) {
+        return e.code();
+    }
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("JSON-RPC framing tells requests, notifications and responses apart and refuses the rest")
+{
+    auto r = parse_message(R"({"jsonrpc":"2.0","id":7,"method":"session/new","params":{"cwd":"/"}})");
+    CHECK(r.kind == Incoming::Kind::request);
+    CHECK(r.id == 7);
+    CHECK(r.params["cwd"] == "/");
+    CHECK(parse_message(R"({"jsonrpc":"2.0","method":"session/cancel"})").kind == Incoming::Kind::notification);
+    auto answer = parse_message(R"({"jsonrpc":"2.0","id":3,"error":{"code":-1,"message":"no"}})");
+    CHECK(answer.kind == Incoming::Kind::response);
+    CHECK(answer.error.has_value());
+
+    CHECK(bad_message_code("{not json") == rpc_code::parse_error);
+    CHECK(bad_message_code(std::string(200, '[') + std::string(200, ']')) == rpc_code::parse_error); // too deep
+    CHECK(bad_message_code("[]") == rpc_code::invalid_request);
+    CHECK(bad_message_code(R"({"id":1,"method":"x"})") == rpc_code::invalid_request); // no jsonrpc
+    CHECK(bad_message_code(R"({"jsonrpc":"2.0","id":{},"method":"x"})") == rpc_code::invalid_request);
+    CHECK(bad_message_code(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})") == rpc_code::invalid_request);
+    try {
+        parse_message(R"({"jsonrpc":"1.0","id":"a","method":"x"})");
+        FAIL("accepted");
+    } catch (const BadMessage& e) {
+        CHECK(e.id() == "a"); // the error names the request it answers
+    }
+    CHECK(code_for(not_found("x")) == rpc_code::resource_not_found);
+    CHECK(code_for(unprocessable("x")) == rpc_code::invalid_params);
+    CHECK(code_for(conflict("x")) == rpc_code::internal_error);
+}
+
+TEST_CASE("goose Messages become session/update payloads")
+{
+    Json assistant = make_message("assistant", Json::array({Json{{"type", "thinking"}, {"thinking", "hmm"}, {"signature", ""}},
+                                                            text_content("hi"),
+                                                            tool_request_content("c1", "developer__shell", {{"command", "ls"}})}));
+    auto u = message_updates(assistant);
+    REQUIRE(u.size() == 3);
+    CHECK(u[0] == Json{{"sessionUpdate", "agent_thought_chunk"}, {"content", {{"type", "text"}, {"text", "hmm"}}}});
+    CHECK(u[1]["sessionUpdate"] == "agent_message_chunk");
+    CHECK(u[2]["sessionUpdate"] == "tool_call");
+    CHECK(u[2]["toolCallId"] == "c1");
+    CHECK(u[2]["kind"] == "execute");
+    CHECK(u[2]["status"] == "pending");
+    CHECK(u[2]["rawInput"]["command"] == "ls");
+
+    Json results = make_message("user", Json::array({tool_response_content("c1", "file.txt", false),
+                                                      tool_response_content("c2", "declined", true)}));
+    u = message_updates(results);
+    REQUIRE(u.size() == 2);
+    CHECK(u[0]["status"] == "completed");
+    CHECK(u[0]["content"][0] == Json{{"type", "content"}, {"content", {{"type", "text"}, {"text", "file.txt"}}}});
+    CHECK(u[1]["status"] == "failed");
+
+    CHECK(message_updates(make_message("user", Json::array({text_content("question")})))[0]["sessionUpdate"] == "user_message_chunk");
+    // An approval prompt is a permission request, not an update.
+    CHECK(message_updates(make_message("assistant", Json::array({Json{{"type", "actionRequired"}, {"data", Json::object()}}}))).empty());
+    CHECK(message_updates(Json("not a message")).empty());
+}
+
+TEST_CASE("prompt blocks become the user message; unsupported blocks are invalid params")
+{
+    Json content = prompt_to_content(Json::array({Json{{"type", "text"}, {"text", "look"}},
+                                                  Json{{"type", "resource_link"}, {"uri", "file:///a.txt"}, {"name", "a.txt"}},
+                                                  Json{{"type", "resource"}, {"resource", {{"uri", "file:///b.txt"}, {"text", "B"}}}}}));
+    REQUIRE(content.size() == 3);
+    CHECK(content[0]["text"] == "look");
+    CHECK(content[1]["text"].get<std::string>().find("file:///a.txt") != std::string::npos);
+    CHECK(content[2]["text"].get<std::string>().find("B") != std::string::npos);
+
+    CHECK(params_error_code(Json::array()) == rpc_code::invalid_params);
+    CHECK(params_error_code(Json("text")) == rpc_code::invalid_params);
+    CHECK(params_error_code(Json::array({Json{{"type", "image"}, {"data", ""}, {"mimeType", "image/png"}}})) == rpc_code::invalid_params);
+    CHECK(params_error_code(Json::array({Json{{"type", "resource"}, {"resource", {{"uri", "x"}, {"blob", "AA=="}}}}})) == rpc_code::invalid_params);
+    CHECK(params_error_code(Json::array({Json{{"type", "text"}, {"text", 5}}})) == rpc_code::invalid_params);
+}
+
+TEST_CASE("a permission answer maps to the confirmation action; anything unclear cancels")
+{
+    auto selected = [](const char* option) { return Json{{"outcome", {{"outcome", "selected"}, {"optionId", option}}}}; };
+    CHECK(action_for_answer(selected("allow_once")) == ConfirmAction::allow_once);
+    CHECK(action_for_answer(selected("allow_always")) == ConfirmAction::always_allow);
+    CHECK(action_for_answer(selected("reject_once")) == ConfirmAction::deny_once);
+    CHECK(action_for_answer(selected("something_else")) == ConfirmAction::cancel);
+    CHECK(action_for_answer(Json{{"outcome", {{"outcome", "cancelled"}}}}) == ConfirmAction::cancel);
+    CHECK(action_for_answer(Json()) == ConfirmAction::cancel);
+
+    Json ask = permission_request_params("s1", Json{{"id", "c9"}, {"toolName", "todo__todo_write"}, {"arguments", {{"content", "x"}}}});
+    CHECK(ask["sessionId"] == "s1");
+    CHECK(ask["toolCall"]["toolCallId"] == "c9");
+    CHECK(ask["options"].size() == 3);
+}
+
+TEST_CASE("the client's stdio MCP servers become extension configs; other kinds are refused")
+{
+    Json configs = extension_configs(Json::array({Json{{"name", "files"}, {"command", "node"}, {"args", {"server.js"}},
+                                                       {"env", Json::array({Json{{"name", "TOKEN"}, {"value", "t"}}})}}}));
+    REQUIRE(configs.size() == 1);
+    CHECK(configs[0]["type"] == "stdio");
+    CHECK(configs[0]["cmd"] == "node");
+    CHECK(configs[0]["envs"]["TOKEN"] == "t");
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"type", "http"}, {"name", "h"}, {"url", "http://x"}, {"headers", Json::array()}}})),
+                    RpcError);
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"name", "n"}}})), RpcError);
+    CHECK_THROWS(extension_configs(Json::array({Json{{"name", "n"}, {"command", "x"}, {"env", Json::array({Json{{"name", "LD_PRELOAD"}, {"value", "/evil.so"}}})}}})));
+}
