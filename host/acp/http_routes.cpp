@@ -38,14 +38,16 @@ public:
         std::vector<std::shared_ptr<HttpConnection>> gone;
         {
             std::lock_guard lock(mutex_);
-            if (by_id_.size() >= max_connections)
-                for (auto it = by_id_.begin(); it != by_id_.end();)
+            if (by_id_.size() >= max_connections) {
+                for (auto it = by_id_.begin(); it != by_id_.end();) {
                     if (!it->second->has_open_stream()) {
                         gone.push_back(std::move(it->second));
                         it = by_id_.erase(it);
                     } else {
                         ++it;
                     }
+                }
+            }
             if (by_id_.size() < max_connections) by_id_[c->id()] = std::move(c);
         }
         for (auto& g : gone) g->close(); // outside the lock: closing waits for their turns
