@@ -233,20 +233,36 @@ std::vector<SessionInfo> PgSessionStore::search(const std::string& owner, const 
     const auto query = to_tsquery_text(q.text);
     if (!query) return {};
     return db_->read([&](Connection& c) {
-        // The GIN index finds the matching messages; their sessions, the owner's only, newest
-        // first (the ranking contract of every engine: updated_at DESC, then seq).
-        const Result r = c.exec(
-            "SELECT " GAGGLE_PG_SESSION_COLUMNS " FROM sessions WHERE owner = $1 AND seq IN ("
-            "SELECT session_seq FROM messages WHERE search_vector @@ to_tsquery('simple', $2) "
-            "AND created >= $3 AND created < $4) "
+        // Two plans, as on SQLite, because the planner cannot tell a rare word from a common one
+        // behind a prefix query. First the matching messages from the GIN index, up to a cap: a
+        // rare word's hits all come back, and their sessions are looked up directly. Past the cap
+        // (a common word), the owner's sessions are walked newest first until enough have a hit,
+        // which ends early precisely because hits are everywhere. The ranking contract of every
+        // engine: updated_at DESC, then seq.
+        constexpr int kLookupMessages = 2000;
+        const Result hits = c.exec(
+            "SELECT session_seq FROM messages WHERE search_vector @@ to_tsquery('simple', $1) "
+            "AND created >= $2 AND created < $3 LIMIT $4",
+            Params().add(*query).add(q.after.value_or(kMinInt)).add(q.before.value_or(kMaxInt)).add(std::int64_t{kLookupMessages}));
+        if (hits.rows() < kLookupMessages) {
+            pg::ArrayLiteral seqs;
+            for (int i = 0; i < hits.rows(); ++i) seqs.add(hits.text(i, 0));
+            return read_sessions(c.exec(
+                "SELECT " GAGGLE_PG_SESSION_COLUMNS " FROM sessions WHERE owner = $1 AND seq = ANY($2::bigint[]) "
+                "ORDER BY updated_at DESC, seq ASC LIMIT $3",
+                Params().add(owner).add(std::move(seqs).finish()).add(static_cast<std::int64_t>(q.limit))));
+        }
+        return read_sessions(c.exec(
+            "SELECT " GAGGLE_PG_SESSION_COLUMNS " FROM sessions AS s WHERE owner = $1 AND EXISTS ("
+            "SELECT 1 FROM messages AS m WHERE m.session_seq = s.seq AND m.search_vector @@ to_tsquery('simple', $2) "
+            "AND m.created >= $3 AND m.created < $4) "
             "ORDER BY updated_at DESC, seq ASC LIMIT $5",
             Params()
                 .add(owner)
                 .add(*query)
                 .add(q.after.value_or(kMinInt))
                 .add(q.before.value_or(kMaxInt))
-                .add(static_cast<std::int64_t>(q.limit)));
-        return read_sessions(r);
+                .add(static_cast<std::int64_t>(q.limit))));
     });
 }
 

@@ -180,3 +180,28 @@ TEST_CASE("sqlite store: both search plans pick the same newest sessions") {
     for (const auto& s : store->search("alice", {.text = "shared", .limit = 1000})) got.push_back(s.id);
     CHECK(got == expected);
 }
+
+TEST_CASE("store: a word in thousands of messages finds the same newest sessions as a rare one would") {
+    // Past a few thousand hits an engine may walk the sessions newest first instead of looking
+    // the hits up (PostgreSQL does at 2,000 messages): the answer must not change.
+    StoreFixture f;
+    std::vector<std::string> with_word;  // alice's sessions holding "shared", oldest first
+    for (int i = 0; i < 330; ++i) {
+        const auto s = f.create(i % 5 == 4 ? "bob" : "alice");
+        const bool has = i % 3 != 2;
+        std::vector<Json> batch;
+        for (int m = 0; m < 12; ++m) batch.push_back(text_message("user", has ? "a shared word" : "nothing here"));
+        f.store->append_messages(s.owner, s.id, batch);
+        if (has && s.owner == "alice") with_word.push_back(s.id);
+    }
+    for (std::size_t limit : {1u, 10u, 100u, 1000u}) {
+        INFO("limit " << limit);
+        const auto hits = f.store->search("alice", {.text = "shared", .limit = limit});
+        std::vector<std::string> expected(with_word.rbegin(), with_word.rend());
+        if (expected.size() > limit) expected.resize(limit);
+        std::vector<std::string> got;
+        for (const auto& s : hits) got.push_back(s.id);
+        CHECK(got == expected);
+    }
+    CHECK(f.store->search("bob", {.text = "shared", .limit = 1000}).size() == 44);
+}
