@@ -15,6 +15,20 @@ bool word_char(unsigned char c) {
 // Whitespace and control characters (NUL included) separate words.
 bool space(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
 
+// Hands each whitespace-separated word of text to `term`, which returns whether the word made a
+// term of the query, until max_terms words have (words without one do not count). Both query
+// builders split user text this one way.
+template <class Term>
+void for_each_term(std::string_view text, std::size_t max_terms, Term&& term) {
+    std::size_t terms = 0, i = 0;
+    while (i < text.size() && terms < max_terms) {
+        while (i < text.size() && space(text[i])) ++i;
+        const std::size_t start = i;
+        while (i < text.size() && !space(text[i])) ++i;
+        if (i > start && term(text.substr(start, i - start))) ++terms;
+    }
+}
+
 // Length of the valid UTF-8 sequence at text[i], or 0 when the bytes there are not one.
 std::size_t utf8_sequence(std::string_view text, std::size_t i) {
     const auto byte = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
@@ -110,18 +124,12 @@ std::string fold_for_search(std::string_view text) {
 
 std::optional<std::string> to_fts5_query(std::string_view text, std::size_t max_terms) {
     std::string out;
-    std::size_t terms = 0, i = 0;
-    while (i < text.size() && terms < max_terms) {
-        while (i < text.size() && space(text[i])) ++i;
-        const std::size_t start = i;
-        while (i < text.size() && !space(text[i])) ++i;
-        const std::string_view word = text.substr(start, i - start);
-
+    for_each_term(text, max_terms, [&](std::string_view word) {
         bool searchable = false;
         for (char c : word) searchable = searchable || word_char(static_cast<unsigned char>(c));
-        if (!searchable) continue;
+        if (!searchable) return false;
 
-        if (terms++ > 0) out += " OR ";
+        if (!out.empty()) out += " OR ";
         out += '"';
         for (char c : word) {
             if (c == '"') out += '"';
@@ -129,22 +137,16 @@ std::optional<std::string> to_fts5_query(std::string_view text, std::size_t max_
         }
         out += '"';
         if (word_char(static_cast<unsigned char>(word.back()))) out += '*';
-    }
-    if (terms == 0) return std::nullopt;
+        return true;
+    });
+    if (out.empty()) return std::nullopt;
     return out;
 }
 
 std::optional<std::string> to_tsquery_text(std::string_view user_text, std::size_t max_terms) {
     const std::string folded = fold_for_search(scrub_utf8(user_text));
-    const std::string_view text = folded;
     std::string out;
-    std::size_t terms = 0, i = 0;
-    while (i < text.size() && terms < max_terms) {
-        while (i < text.size() && space(text[i])) ++i;
-        const std::size_t start = i;
-        while (i < text.size() && !space(text[i])) ++i;
-        const std::string_view word = text.substr(start, i - start);
-
+    for_each_term(folded, max_terms, [&](std::string_view word) {
         std::string phrase;
         for (std::size_t j = 0; j < word.size();) {
             while (j < word.size() && !word_char(static_cast<unsigned char>(word[j]))) ++j;
@@ -156,14 +158,15 @@ std::optional<std::string> to_tsquery_text(std::string_view user_text, std::size
             phrase += word.substr(run, j - run);
             phrase += '\'';
         }
-        if (phrase.empty()) continue;
+        if (phrase.empty()) return false;
         if (word_char(static_cast<unsigned char>(word.back()))) phrase += ":*";
-        if (terms++ > 0) out += " | ";
+        if (!out.empty()) out += " | ";
         out += '(';
         out += phrase;
         out += ')';
-    }
-    if (terms == 0) return std::nullopt;
+        return true;
+    });
+    if (out.empty()) return std::nullopt;
     return out;
 }
 
