@@ -51,19 +51,7 @@ SessionInfo PgSessionStore::create_session(const NewSession& in) {
     validate_new_session(in);
     return db_->write([&](Connection& c) {
         const std::int64_t now = clock_();
-        SessionInfo s;
-        s.id = pg::allocate_session_id(c, now);
-        s.owner = in.owner;
-        s.name = in.name;
-        s.working_dir = in.working_dir;
-        s.session_type = in.session_type;
-        s.created_at_ms = s.updated_at_ms = now;
-        s.extension_data = in.extension_data;
-        s.provider_name = in.provider_name;
-        s.model_config = in.model_config;
-        s.recipe = in.recipe;
-        s.user_recipe_values = in.user_recipe_values;
-        s.schedule_id = in.schedule_id;
+        SessionInfo s = new_session_info(in, pg::allocate_session_id(c, now), now);
         pg::insert_session(c, s);
         return s;
     });

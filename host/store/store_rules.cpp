@@ -55,6 +55,23 @@ Json patched_extension_data(Json current, const SessionPatch& patch) {
     return current;
 }
 
+SessionInfo new_session_info(const NewSession& in, std::string id, std::int64_t now_ms) {
+    SessionInfo s;
+    s.id = std::move(id);
+    s.owner = in.owner;
+    s.name = in.name;
+    s.working_dir = in.working_dir;
+    s.session_type = in.session_type;
+    s.created_at_ms = s.updated_at_ms = now_ms;
+    s.extension_data = in.extension_data;
+    s.provider_name = in.provider_name;
+    s.model_config = in.model_config;
+    s.recipe = in.recipe;
+    s.user_recipe_values = in.user_recipe_values;
+    s.schedule_id = in.schedule_id;
+    return s;
+}
+
 std::int64_t checked_total(const TokenUsage& usage) {
     const std::int64_t total = usage.total.value_or(usage.input + usage.output);
     if (usage.input < 0 || usage.output < 0 || total < 0)

@@ -29,6 +29,10 @@ std::string session_types_filter(const ListQuery& query);
 // Replace-then-merge of extension_data; null values in the merge remove keys.
 Json patched_extension_data(Json current, const SessionPatch& patch);
 
+// A new session's metadata as every engine stores it: the id and both timestamps given, the
+// rest from `in` (validated by validate_new_session).
+SessionInfo new_session_info(const NewSession& in, std::string id, std::int64_t now_ms);
+
 // total defaults to input + output; throws Error(invalid_argument) for negative counts.
 std::int64_t checked_total(const TokenUsage& usage);
 
