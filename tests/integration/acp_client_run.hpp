@@ -3,6 +3,7 @@
 // what it saw.
 #include "agent_harness.hpp"
 #include "node_peer.hpp"
+#include "node_runtime.hpp"
 
 #include <array>
 #include <cstdio>
@@ -34,7 +35,7 @@ inline ClientRun run_client(AgentHarness& h, const std::string& scenario, const 
     const std::string script = GAGGLE_TEST_PEERS_DIR "/acp_client.mjs";
     peer_script("@agentclientprotocol/sdk/package.json"); // REQUIREs that the SDK is installed
     const std::string root = h.server().root().string();
-    std::map<std::string, std::string> env{{"PATH", "/usr/bin:/bin"},
+    std::map<std::string, std::string> env{{"PATH", hermetic_path()},
                                            {"HOME", root},
                                            {"GOOSE_PATH_ROOT", root},
                                            {"GAGGLE_BINARY", GAGGLE_BINARY},

@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include "node_runtime.hpp"
+
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -72,7 +74,7 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options))
     stderr_file_ = root_ / ("stderr-" + std::to_string(std::random_device{}()) + ".log");
     for (int attempt = 0; attempt < 5; ++attempt) {
         port_ = free_port();
-        std::map<std::string, std::string> env{{"PATH", "/usr/bin:/bin"},
+        std::map<std::string, std::string> env{{"PATH", hermetic_path()},
                                                {"HOME", root_.string()},
                                                {"GOOSE_PATH_ROOT", root_.string()},
                                                {"GOOSE_PORT", std::to_string(options_.port_as_flag ? free_port() : port_)}};
