@@ -3,6 +3,7 @@
 #include "agent/compaction.hpp"
 #include "agent/messages.hpp"
 #include "agent/provider_turn.hpp"
+#include "agent/session_mode.hpp"
 #include "agent/session_namer.hpp"
 #include "agent/slash_commands.hpp"
 #include "agent/system_prompt.hpp"
@@ -17,15 +18,6 @@ namespace {
 
 constexpr const char* max_turns_text =
     "I've reached the maximum number of actions I can do without user input. Would you like me to continue?";
-
-std::string session_mode(const AgentServices& s, const SessionInfo& session)
-{
-    auto it = session.extension_data.find("goose_mode.v0");
-    if (it != session.extension_data.end() && it->is_object())
-        if (auto m = normalise_mode(it->value("mode", std::string()))) return *m;
-    if (auto m = normalise_mode(s.config.get_string_or("GOOSE_MODE", "auto"))) return *m;
-    return "auto";
-}
 
 std::int64_t max_turns(const AgentServices& s)
 {
@@ -157,7 +149,7 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
         auto [entry, model] = resolve_provider(services, ctx.session);
         ctx.provider = entry;
         ctx.model = model;
-        ctx.mode = session_mode(services, ctx.session);
+        ctx.mode = session_mode(services.config, ctx.session);
         ctx.context_limit = services.providers.context_limit(*entry, model);
         if (ctx.session.model_config && ctx.session.model_config->is_object()) {
             const Json& limit = ctx.session.model_config->value("context_limit", Json());
