@@ -34,6 +34,19 @@ Json embedded_resource(const Json& block, const std::string& where)
     return text_item("Contents of <" + uri + ">:\n" + text);
 }
 
+// An image goes to the model as goose's image content; the data is checked to be base64 here, so a
+// provider never sends the model bytes it cannot decode.
+Json image(const Json& block, const std::string& where)
+{
+    const std::string& data = required_string(block, "data", where);
+    const std::string& mime = required_string(block, "mimeType", where);
+    if (mime.rfind("image/", 0) != 0) throw invalid_params("`" + where + ".mimeType` must be an image type, not \"" + mime + "\"");
+    if (data.empty() || data.size() % 4 != 0 ||
+        data.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != std::string::npos)
+        throw invalid_params("`" + where + ".data` must be base64");
+    return Json{{"type", "image"}, {"data", data}, {"mimeType", mime}};
+}
+
 } // namespace
 
 Json prompt_to_content(const Json& prompt)
@@ -49,9 +62,9 @@ Json prompt_to_content(const Json& prompt)
         if (type == "text") content.push_back(text_item(required_string(block, "text", where)));
         else if (type == "resource_link") content.push_back(resource_link(block, where));
         else if (type == "resource") content.push_back(embedded_resource(block, where));
-        else if (type == "image" || type == "audio")
-            throw invalid_params("`" + where + "`: " + type + " content is not supported (see promptCapabilities)");
-        else throw invalid_params("`" + where + ".type` must be text, resource_link or resource, not \"" + type + "\"");
+        else if (type == "image") content.push_back(image(block, where));
+        else if (type == "audio") throw invalid_params("`" + where + "`: audio content is not supported (see promptCapabilities)");
+        else throw invalid_params("`" + where + ".type` must be text, image, resource_link or resource, not \"" + type + "\"");
     }
     return content;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // session/prompt's ContentBlock[] as the goose user Message the agent core takes. Only what
-// initialize advertises is accepted (text, resource links, embedded text resources); anything
+// initialize advertises is accepted (text, images, resource links, embedded text resources); anything
 // else is an invalid_params RpcError naming the block, before a turn starts.
 #include "common/json.hpp"
 
