@@ -3,9 +3,12 @@
 #include "acp/mcp_servers.hpp"
 #include "acp/permission_request.hpp"
 #include "acp/prompt_content.hpp"
+#include "acp/session_list.hpp"
+#include "acp/session_modes.hpp"
 #include "acp/session_updates.hpp"
 #include "agent/agent_manager.hpp"
 #include "agent/messages.hpp"
+#include "agent/session_mode.hpp"
 #include "agent/turn_service.hpp"
 #include "api/turn_input.hpp"
 #include "common/error.hpp"
@@ -99,6 +102,12 @@ void Connection::handle_request(const Incoming& m)
         if (m.method == "initialize") result = initialize(object_params(m));
         else if (m.method == "session/new") result = new_session(object_params(m));
         else if (m.method == "session/load") result = load_session(object_params(m));
+        else if (m.method == "session/resume") result = resume_session(object_params(m));
+        else if (m.method == "session/list") result = list_sessions(app_.sessions, owner_, object_params(m));
+        else if (m.method == "session/close") result = close_session(object_params(m));
+        else if (m.method == "session/delete") result = delete_session(object_params(m));
+        else if (m.method == "session/set_mode") result = set_mode(object_params(m));
+        else if (m.method == "session/set_title") result = set_title(object_params(m));
         else if (m.method == "session/prompt") return prompt(m.id, object_params(m));
         else if (m.method == "authenticate") throw invalid_params("this agent offers no authentication methods (authMethods is empty)");
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
@@ -124,8 +133,12 @@ Json Connection::initialize(const Json& params)
     return Json{{"protocolVersion", protocol_version},
                 {"agentCapabilities",
                  {{"loadSession", true},
-                  {"promptCapabilities", {{"image", false}, {"audio", false}, {"embeddedContext", true}}},
-                  {"mcpCapabilities", {{"http", false}, {"sse", false}}}}},
+                  {"promptCapabilities", {{"image", true}, {"audio", false}, {"embeddedContext", true}}},
+                  {"mcpCapabilities", {{"http", false}, {"sse", false}}},
+                  // title is session/set_title, still unstable in the ACP schema.
+                  {"sessionCapabilities",
+                   {{"list", Json::object()}, {"delete", Json::object()}, {"resume", Json::object()},
+                    {"close", Json::object()}, {"title", Json::object()}}}}},
                 {"authMethods", Json::array()},
                 {"agentInfo", {{"name", "gaggle"}, {"title", "Gaggle"}, {"version", GAGGLE_VERSION}}}};
 }
@@ -148,7 +161,7 @@ Json Connection::new_session(const Json& params)
         app_.sessions.delete_session(owner_, session.id);
         throw;
     }
-    return Json{{"sessionId", session.id}};
+    return Json{{"sessionId", session.id}, {"modes", mode_state(session_mode(app_.config, session))}};
 }
 
 Json Connection::load_session(const Json& params)
@@ -157,9 +170,7 @@ Json Connection::load_session(const Json& params)
     const std::string cwd = absolute_directory(params);
     const Json servers = extension_configs(required_servers(params));
     const LoadedSession loaded = with_session(id, [&] { return app_.sessions.load_session(owner_, id); });
-    if (loaded.info.working_dir != cwd) app_.agents.update_working_dir(owner_, id, cwd);
-    app_.agents.resume(owner_, id, true);
-    start_client_servers(id, servers);
+    Json answer = open_session(id, cwd, servers);
     // The history goes out before the answer, so a client has it all when load returns.
     for (const auto& raw : loaded.conversation) {
         const Json message = Json::parse(raw);
@@ -167,7 +178,82 @@ Json Connection::load_session(const Json& params)
         for (auto& update : message_updates(message))
             out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", std::move(update)}}));
     }
+    return answer;
+}
+
+// As load, without the history: the client still shows it.
+Json Connection::resume_session(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    const std::string cwd = absolute_directory(params);
+    auto given = params.find("mcpServers");
+    const Json servers = extension_configs(given == params.end() || given->is_null() ? Json::array() : *given);
+    return open_session(id, cwd, servers);
+}
+
+Json Connection::open_session(const std::string& id, const std::string& cwd, const Json& servers)
+{
+    const SessionInfo session = with_session(id, [&] { return app_.sessions.get_session(owner_, id); });
+    if (session.working_dir != cwd) app_.agents.update_working_dir(owner_, id, cwd);
+    app_.agents.resume(owner_, id, true);
+    start_client_servers(id, servers);
+    return Json{{"modes", mode_state(session_mode(app_.config, session))}};
+}
+
+// The client is done with the session: its prompt is cancelled and the agent (with the client's
+// MCP servers) stops. The session stays stored.
+Json Connection::close_session(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    with_session(id, [&] { return app_.sessions.get_session(owner_, id); });
+    if (auto prompt = prompt_of(id)) {
+        prompt->cancel();
+        if (auto t = prompt->turn()) t->join();
+    }
+    app_.agents.forget(id);
     return Json::object();
+}
+
+Json Connection::delete_session(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    if (prompt_of(id)) throw RpcError(rpc_code::invalid_request, "a prompt is running in this session: cancel it first");
+    with_session(id, [&] {
+        app_.sessions.delete_session(owner_, id);
+        return 0;
+    });
+    app_.agents.forget(id);
+    return Json::object();
+}
+
+// The mode is the session's own from now on, over ACP and REST alike; the next turn runs in it.
+Json Connection::set_mode(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    const std::string mode = requested_mode(params);
+    SessionPatch patch;
+    patch.extension_data_merge = session_mode_patch(mode);
+    with_session(id, [&] { return app_.sessions.update_session(owner_, id, patch); });
+    out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", current_mode_update(mode)}}));
+    return Json::object();
+}
+
+// The user's own title, as PUT /sessions/{id}/name: automatic naming leaves it alone after.
+Json Connection::set_title(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    const std::string title = required_string(params, "title");
+    const SessionInfo renamed = with_session(id, [&] { return app_.sessions.rename_session(owner_, id, title); });
+    out_.send(make_notification("session/update", Json{{"sessionId", id},
+                                                        {"update", {{"sessionUpdate", "session_info_update"}, {"title", renamed.name}}}}));
+    return Json{{"title", renamed.name}};
+}
+
+std::shared_ptr<PromptTurn> Connection::prompt_of(const std::string& session_id)
+{
+    std::lock_guard lock(mutex_);
+    auto it = prompts_.find(session_id);
+    return it == prompts_.end() ? nullptr : it->second;
 }
 
 // The client's own MCP servers join this process's agent of the session; they are not written
@@ -233,12 +319,7 @@ void Connection::cancel(const Json& params)
         spdlog::warn("acp: session/cancel without a sessionId string");
         return;
     }
-    std::shared_ptr<PromptTurn> prompt;
-    {
-        std::lock_guard lock(mutex_);
-        if (auto it = prompts_.find(params["sessionId"].get<std::string>()); it != prompts_.end()) prompt = it->second;
-    }
-    if (prompt) prompt->cancel();
+    if (auto prompt = prompt_of(params["sessionId"].get<std::string>())) prompt->cancel();
 }
 
 void Connection::ask_permission(const std::string& session_id, const Json& action_data)

@@ -42,12 +42,23 @@ private:
     Json initialize(const Json& params);
     Json new_session(const Json& params);
     Json load_session(const Json& params);
+    Json resume_session(const Json& params);
+    Json close_session(const Json& params);
+    Json delete_session(const Json& params);
+    Json set_mode(const Json& params);
+    Json set_title(const Json& params);
     void prompt(const Json& id, const Json& params); // answered when the turn ends
     void cancel(const Json& params);
 
     void ask_permission(const std::string& session_id, const Json& action_data);
     void finish_prompt(const std::shared_ptr<PromptTurn>& prompt);
     void start_client_servers(const std::string& session_id, const Json& configs);
+    // Opens a stored session for this client (cwd, agent, the client's MCP servers) and answers
+    // with its modes: what session/load and session/resume share.
+    Json open_session(const std::string& session_id, const std::string& cwd, const Json& servers);
+    Json modes_of(const std::string& session_id);
+    // The running prompt of a session on this connection, if any.
+    std::shared_ptr<PromptTurn> prompt_of(const std::string& session_id);
 
     struct PendingPermission {
         std::string session_id;

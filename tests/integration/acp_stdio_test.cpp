@@ -145,6 +145,59 @@ TEST_CASE("ACP stdio: session/cancel ends the turn with stopReason cancelled")
     }
 }
 
+TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resumed and deleted; a prompt carries an image")
+{
+    AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("written")}));
+    const Json r = run_client(h, "sessions").result;
+    const std::string kept = r["kept"], dropped = r["dropped"];
+    const Json& caps = r["init"]["agentCapabilities"];
+    CHECK(caps["promptCapabilities"]["image"] == true);
+    for (const char* c : {"list", "delete", "resume", "close"}) CHECK(caps["sessionCapabilities"].contains(c));
+
+    // Modes: goose's four, auto by default; approve set over ACP is the session's own, so the
+    // tool call asked permission although GOOSE_MODE is unset.
+    CHECK(r["newModes"]["currentModeId"] == "auto");
+    CHECK(r["newModes"]["availableModes"].size() == 4);
+    const auto mode_updates = updates_of(r, "current_mode_update");
+    REQUIRE(mode_updates.size() == 1);
+    CHECK(mode_updates[0]["currentModeId"] == "approve");
+    CHECK(r["badMode"]["code"] == -32602);
+    REQUIRE(r["permissions"].size() == 1);
+    CHECK(r["stopReason"] == "end_turn");
+    CHECK(h.session(kept)["extension_data"]["goose_mode.v0"]["mode"] == "approve");
+    CHECK(r["resumed"]["modes"]["currentModeId"] == "approve");
+
+    // The title is the user's name for the session, trimmed, as REST's rename does.
+    CHECK(r["titled"]["title"] == "Groceries");
+    CHECK(r["badTitle"]["code"] == -32602);
+    CHECK(updates_of(r, "session_info_update").at(0)["title"] == "Groceries");
+    CHECK(h.session(kept)["name"] == "Groceries");
+
+    // The image reached the model as image content; bad base64 is refused before any turn.
+    REQUIRE(h.provider().requests().size() == 2);
+    CHECK(h.provider().requests()[0].body.find("data:image/png;base64,iVBORw0KGgo") != std::string::npos);
+    CHECK(r["badImage"]["code"] == -32602);
+
+    // Listing: newest first, both sessions with their directory; other directories have none.
+    REQUIRE(r["listed"]["sessions"].size() == 2);
+    const Json& first = r["listed"]["sessions"][0];
+    CHECK(first["sessionId"] == kept); // prompted last, so updated last
+    CHECK(first["title"] == "Groceries");
+    CHECK(first["cwd"] == h.server().root().string());
+    CHECK(first["updatedAt"].get<std::string>().find('T') != std::string::npos);
+    CHECK_FALSE(r["listed"].contains("nextCursor"));
+    CHECK(r["elsewhere"]["sessions"].empty());
+    CHECK(r["badCursor"]["code"] == -32602);
+
+    // Deleted: gone from ACP's list and from REST; a second delete is a success to the client.
+    REQUIRE(r["afterDelete"]["sessions"].size() == 1);
+    CHECK(r["afterDelete"]["sessions"][0]["sessionId"] == kept);
+    CHECK(h.server().get("/sessions/" + dropped).status == 404);
+    CHECK(h.server().get("/sessions/" + kept).status == 200);
+    CHECK(r["deleteAgain"].is_object());
+    CHECK(r["resumeUnknown"]["code"] == -32002);
+}
+
 TEST_CASE("ACP stdio: session/load replays a session made through REST")
 {
     AgentHarness h(json::array({scripted_text("Noted: milk.")}));

@@ -5,7 +5,8 @@
 //   node acp_client.mjs SCENARIO   with GAGGLE_BINARY, ACP_CWD and the scenario's ACP_* variables;
 //                                  the rest of the environment (GOOSE_PATH_ROOT, provider) passes
 //                                  through to gaggle.
-// Scenarios: prompt, mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
+// Scenarios: prompt, sessions (list, modes, titles, an image prompt, close, resume, delete),
+// mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
 // chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand), http (ACP_URL,
 // ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp).
 import { spawn } from "node:child_process";
@@ -197,6 +198,59 @@ async function loadScenario() {
   );
 }
 
+// Captures an expected error of `op` as {code, message, data}; a success is a failure.
+async function errorOf(op) {
+  try {
+    await op();
+  } catch (e) {
+    return { code: e.code, message: e.message, data: e.data };
+  }
+  throw new Error("the request succeeded but should have failed");
+}
+
+const DOT_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+// The session methods an editor or the desktop uses besides prompting: two sessions, one put in
+// approve mode and retitled, prompted with an image (its tool call then asks permission, answered
+// allow_once), listed, closed and resumed; the other deleted. Bad ids, modes and cursors fail.
+async function sessionsScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "selected", optionId: "allow_once" } }),
+    async (ctx, updates, permissions) => {
+      const { init, sessionId: kept } = await initializeAndCreate(ctx);
+      const created = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [] });
+      const dropped = created.sessionId;
+      const s = acp.methods.agent.session;
+      await ctx.request(s.setMode, { sessionId: kept, modeId: "approve" });
+      const badMode = await errorOf(() => ctx.request(s.setMode, { sessionId: kept, modeId: "yolo" }));
+      // session/set_title is unstable in the schema: the stable client knows it by name only.
+      const titled = await ctx.request("session/set_title", { sessionId: kept, title: "  Groceries  " });
+      const badTitle = await errorOf(() => ctx.request("session/set_title", { sessionId: kept, title: "   " }));
+      const prompted = await ctx.request(s.prompt, {
+        sessionId: kept,
+        prompt: [text("what is in this picture?"), { type: "image", data: DOT_PNG, mimeType: "image/png" }],
+      });
+      const badImage = await errorOf(() =>
+        ctx.request(s.prompt, { sessionId: kept, prompt: [{ type: "image", data: "not base64!", mimeType: "image/png" }] }),
+      );
+      const listed = await ctx.request(s.list, {});
+      const elsewhere = await ctx.request(s.list, { cwd: "/no/such/project" });
+      const badCursor = await errorOf(() => ctx.request(s.list, { cursor: "not-a-cursor" }));
+      await ctx.request(s.close, { sessionId: kept });
+      const resumed = await ctx.request(s.resume, { sessionId: kept, cwd, mcpServers: [] });
+      await ctx.request(s.delete, { sessionId: dropped });
+      const afterDelete = await ctx.request(s.list, { cwd });
+      // The agent answers -32002; the SDK, as ACP recommends, makes that a success: the end state is the same.
+      const deleteAgain = await ctx.request(s.delete, { sessionId: dropped });
+      const resumeUnknown = await errorOf(() => ctx.request(s.resume, { sessionId: "20990101_9", cwd }));
+      return {
+        init, kept, dropped, newModes: created.modes, badMode, titled, badTitle, stopReason: prompted.stopReason, badImage,
+        listed, elsewhere, badCursor, resumed, afterDelete, deleteAgain, resumeUnknown, updates, permissions,
+      };
+    },
+  );
+}
+
 // Lines the SDK would never send, written by hand; every answer is collected by id.
 async function rawScenario() {
   const child = startAgent();
@@ -227,7 +281,7 @@ async function rawScenario() {
   return { answers, exitCode: await exitOf(child) };
 }
 
-const scenarios = { http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { sessions: sessionsScenario, http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 scenarios[scenario]().then(
   (result) => finish(result),

@@ -1,0 +1,60 @@
+#include "acp/session_list.hpp"
+
+#include "acp/jsonrpc.hpp"
+#include "common/error.hpp"
+#include "store/session_store.hpp"
+#include "store/timestamps.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace gaggle::acp {
+namespace {
+
+std::optional<std::string> optional_string(const Json& params, const char* key)
+{
+    auto it = params.find(key);
+    if (it == params.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw invalid_params(std::string("`") + key + "` must be a string");
+    return it->get<std::string>();
+}
+
+Json session_info(const SessionInfo& s)
+{
+    return Json{{"sessionId", s.id}, {"cwd", s.working_dir}, {"title", s.name}, {"updatedAt", format_rfc3339_utc(s.updated_at_ms)}};
+}
+
+} // namespace
+
+Json list_sessions(SessionStore& store, const std::string& owner, const Json& params)
+{
+    const auto cwd = optional_string(params, "cwd");
+    if (cwd && !std::filesystem::path(*cwd).is_absolute()) throw invalid_params("`cwd` must be an absolute path");
+    ListQuery query;
+    query.session_types = {"user", "scheduled"}; // what GET /sessions lists
+    query.cursor = optional_string(params, "cursor");
+
+    Json sessions = Json::array();
+    std::size_t scanned = 0;
+    for (;;) {
+        // Never past a full answer: the cursor of the last page read is where the next call goes on.
+        query.limit = session_list_page - sessions.size();
+        SessionPage page;
+        try {
+            page = store.list_sessions(owner, query);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::invalid_argument) throw invalid_params("`cursor` is not one this agent gave");
+            throw;
+        }
+        scanned += page.sessions.size();
+        for (const auto& s : page.sessions)
+            if (!cwd || s.working_dir == *cwd) sessions.push_back(session_info(s));
+        query.cursor = page.next_cursor;
+        if (!page.next_cursor || sessions.size() == session_list_page || scanned >= session_list_scan) break;
+    }
+    Json response{{"sessions", std::move(sessions)}};
+    if (query.cursor) response["nextCursor"] = *query.cursor;
+    return response;
+}
+
+} // namespace gaggle::acp
