@@ -117,6 +117,28 @@ long count_fsyncs(pid_t server, const std::function<void()>& fn)
     return calls;
 }
 
+// One durable commit's floor on this disk: a 4 KiB write and fdatasync of a file in `dir` (the
+// server's data directory), median of `n`. A turn at default durability pays one such sync, so the
+// host's own cost is what it adds beyond it.
+double fsync_floor_ms(const std::filesystem::path& dir, int n)
+{
+    const auto file = dir / "fsync-probe";
+    std::vector<double> times;
+    const std::string page(4096, 'x');
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    if (!f) return -1;
+    for (int i = 0; i < n; ++i) {
+        const auto t = Clock::now();
+        std::fwrite(page.data(), 1, page.size(), f);
+        std::fflush(f);
+        ::fdatasync(::fileno(f));
+        times.push_back(ms_since(t));
+    }
+    std::fclose(f);
+    std::filesystem::remove(file);
+    return median(times);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -174,6 +196,8 @@ int main(int argc, char** argv)
         host.push_back(ms_since(t));
         if (body.find("\"Finish\"") == std::string::npos) throw std::runtime_error("turn did not finish: " + body.substr(0, 300));
     }
+
+    const double fsync_ms = fsync_floor_ms(dir, turns);
 
     // fsyncs per plain turn, counted from outside over 10 turns (commits per turn are counted in
     // the store by tests/unit/turn_durability_test.cpp: 2 per plain turn, 4 with one tool round).
@@ -246,6 +270,8 @@ int main(int argc, char** argv)
     std::printf("  direct plugin call (baseline)  median %.3f ms  p90 %.3f ms\n", d, gaggle::bench::quantile(direct, 0.9));
     std::printf("  full turn through the host     median %.3f ms  p90 %.3f ms\n", h, gaggle::bench::quantile(host, 0.9));
     std::printf("  host added latency             %.3f ms per turn (ratio %.2fx; target <= 1 ms)\n", h - d, d > 0 ? h / d : 0.0);
+    std::printf("  one fsync on this disk (floor) median %.3f ms (4 KiB write + fdatasync in the data dir)\n", fsync_ms);
+    std::printf("  host added beyond that fsync   %.3f ms per turn\n", h - d - fsync_ms);
     const double tool_base = median(direct_tool) + d;
     std::printf("  turn with one tool call        median %.3f ms (two provider calls; direct %.3f ms)\n", median(tool), tool_base);
     std::printf("  host added, one tool round     %.3f ms per turn (target <= 3 ms)\n", median(tool) - tool_base);
