@@ -13,6 +13,7 @@
 #include "api/turn_input.hpp"
 #include "common/error.hpp"
 #include "mcp/extension_config.hpp"
+#include "recipe/slash_command_list.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -111,7 +112,11 @@ void Connection::handle_request(const Incoming& m)
         else if (m.method == "session/prompt") return prompt(m.id, object_params(m));
         else if (m.method == "authenticate") throw invalid_params("this agent offers no authentication methods (authMethods is empty)");
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
+        std::string opened; // a session the client just opened, told its commands after the answer
+        if (m.method == "session/new") opened = result["sessionId"].get<std::string>();
+        else if (m.method == "session/load" || m.method == "session/resume") opened = m.params["sessionId"].get<std::string>();
         out_.send(make_response(m.id, std::move(result)));
+        if (!opened.empty()) announce_commands(opened);
     } catch (const std::exception& e) {
         const auto* rpc = dynamic_cast<const RpcError*>(&e);
         out_.send(make_error(m.id, code_for(e), e.what(), rpc ? rpc->data() : Json()));
@@ -247,6 +252,19 @@ Json Connection::set_title(const Json& params)
     out_.send(make_notification("session/update", Json{{"sessionId", id},
                                                         {"update", {{"sessionUpdate", "session_info_update"}, {"title", renamed.name}}}}));
     return Json{{"title", renamed.name}};
+}
+
+// The slash commands a prompt may start with: the builtins and the recipes bound to a command.
+void Connection::announce_commands(const std::string& session_id)
+{
+    Json commands = Json::array();
+    for (const auto& c : offered_slash_commands(app_.config, app_.kv)) {
+        Json command{{"name", c.command}, {"description", c.help.empty() ? "Runs the recipe /" + c.command : c.help}};
+        if (!c.builtin) command["input"] = Json{{"hint", "what the recipe's parameters should be"}};
+        commands.push_back(std::move(command));
+    }
+    out_.send(make_notification("session/update", Json{{"sessionId", session_id},
+                                                        {"update", {{"sessionUpdate", "available_commands_update"}, {"availableCommands", std::move(commands)}}}}));
 }
 
 std::shared_ptr<PromptTurn> Connection::prompt_of(const std::string& session_id)

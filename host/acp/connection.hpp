@@ -56,7 +56,7 @@ private:
     // Opens a stored session for this client (cwd, agent, the client's MCP servers) and answers
     // with its modes: what session/load and session/resume share.
     Json open_session(const std::string& session_id, const std::string& cwd, const Json& servers);
-    Json modes_of(const std::string& session_id);
+    void announce_commands(const std::string& session_id);
     // The running prompt of a session on this connection, if any.
     std::shared_ptr<PromptTurn> prompt_of(const std::string& session_id);
 

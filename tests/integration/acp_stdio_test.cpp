@@ -6,6 +6,8 @@
 #include "acp_client_run.hpp"
 #include "scripted_model_replies.hpp"
 
+#include <set>
+
 using namespace gaggle::test;
 using gaggle::Json;
 using nlohmann::json;
@@ -196,6 +198,14 @@ TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resu
     CHECK(h.server().get("/sessions/" + kept).status == 200);
     CHECK(r["deleteAgain"].is_object());
     CHECK(r["resumeUnknown"]["code"] == -32002);
+
+    // Each session opened (two new, one resumed) is told the slash commands a prompt may start with.
+    const auto commands = updates_of(r, "available_commands_update");
+    CHECK(commands.size() == 3);
+    std::set<std::string> names;
+    for (auto& c : commands.at(0)["availableCommands"]) names.insert(c["name"].get<std::string>());
+    CHECK(names.count("compact") == 1);
+    CHECK(names.count("clear") == 1);
 }
 
 TEST_CASE("ACP stdio: session/load replays a session made through REST")
