@@ -1,6 +1,7 @@
 #include "acp/connection.hpp"
 
 #include "acp/mcp_servers.hpp"
+#include "acp/model_option.hpp"
 #include "acp/permission_request.hpp"
 #include "acp/prompt_content.hpp"
 #include "acp/session_list.hpp"
@@ -109,6 +110,7 @@ void Connection::handle_request(const Incoming& m)
         else if (m.method == "session/delete") result = delete_session(object_params(m));
         else if (m.method == "session/set_mode") result = set_mode(object_params(m));
         else if (m.method == "session/set_title") result = set_title(object_params(m));
+        else if (m.method == "session/set_config_option") result = set_config_option(object_params(m));
         else if (m.method == "session/prompt") return prompt(m.id, object_params(m));
         else if (m.method == "authenticate") throw invalid_params("this agent offers no authentication methods (authMethods is empty)");
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
@@ -166,7 +168,9 @@ Json Connection::new_session(const Json& params)
         app_.sessions.delete_session(owner_, session.id);
         throw;
     }
-    return Json{{"sessionId", session.id}, {"modes", mode_state(session_mode(app_.config, session))}};
+    return Json{{"sessionId", session.id},
+                {"modes", mode_state(session_mode(app_.config, session))},
+                {"configOptions", config_options(app_, session)}};
 }
 
 Json Connection::load_session(const Json& params)
@@ -202,7 +206,7 @@ Json Connection::open_session(const std::string& id, const std::string& cwd, con
     if (session.working_dir != cwd) app_.agents.update_working_dir(owner_, id, cwd);
     app_.agents.resume(owner_, id, true);
     start_client_servers(id, servers);
-    return Json{{"modes", mode_state(session_mode(app_.config, session))}};
+    return Json{{"modes", mode_state(session_mode(app_.config, session))}, {"configOptions", config_options(app_, session)}};
 }
 
 // The client is done with the session: its prompt is cancelled and the agent (with the client's
@@ -241,6 +245,15 @@ Json Connection::set_mode(const Json& params)
     with_session(id, [&] { return app_.sessions.update_session(owner_, id, patch); });
     out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", current_mode_update(mode)}}));
     return Json::object();
+}
+
+// The model choice is the session's own from now on, as POST /agent/update_provider makes it.
+Json Connection::set_config_option(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    const SessionInfo session = with_session(id, [&] { return app_.sessions.get_session(owner_, id); });
+    const SessionInfo changed = app_.sessions.update_session(owner_, id, config_option_patch(app_, session, params));
+    return Json{{"configOptions", config_options(app_, changed)}};
 }
 
 // The user's own title, as PUT /sessions/{id}/name: automatic naming leaves it alone after.

@@ -47,6 +47,7 @@ private:
     Json delete_session(const Json& params);
     Json set_mode(const Json& params);
     Json set_title(const Json& params);
+    Json set_config_option(const Json& params);
     void prompt(const Json& id, const Json& params); // answered when the turn ends
     void cancel(const Json& params);
 

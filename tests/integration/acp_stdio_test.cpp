@@ -169,6 +169,19 @@ TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resu
     CHECK(h.session(kept)["extension_data"]["goose_mode.v0"]["mode"] == "approve");
     CHECK(r["resumed"]["modes"]["currentModeId"] == "approve");
 
+    // The model option: openai's known models, the configured one current; another chosen is the
+    // session's own and the prompt went to it. Unknown ids and values are refused.
+    CHECK(r["modelOption"]["currentValue"] == "openai/gpt-4o");
+    CHECK(r["modelOption"]["category"] == "model");
+    const std::string choice = r["choice"];
+    REQUIRE(choice.rfind("openai/", 0) == 0);
+    const std::string chosen_model = choice.substr(7);
+    CHECK(r["setModel"]["configOptions"][0]["currentValue"] == choice);
+    CHECK(r["badConfig"]["code"] == -32602);
+    CHECK(r["badModel"]["code"] == -32602);
+    CHECK(h.session(kept)["model_config"]["model_name"] == chosen_model);
+    CHECK(h.provider().requests().at(0).body.find("\"model\":\"" + chosen_model + "\"") != std::string::npos);
+
     // The title is the user's name for the session, trimmed, as REST's rename does.
     CHECK(r["titled"]["title"] == "Groceries");
     CHECK(r["badTitle"]["code"] == -32602);

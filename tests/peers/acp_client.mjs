@@ -226,6 +226,14 @@ async function sessionsScenario() {
       // session/set_title is unstable in the schema: the stable client knows it by name only.
       const titled = await ctx.request("session/set_title", { sessionId: kept, title: "  Groceries  " });
       const badTitle = await errorOf(() => ctx.request("session/set_title", { sessionId: kept, title: "   " }));
+      // The model choice: another of the offered models becomes the session's, so the prompt uses it.
+      const modelOption = created.configOptions.find((o) => o.id === "model");
+      const choice = modelOption.options.flatMap((g) => g.options).map((o) => o.value).find((v) => v !== modelOption.currentValue);
+      const setModel = await ctx.request(s.setConfigOption, { sessionId: kept, configId: "model", value: choice });
+      const badConfig = await errorOf(() => ctx.request(s.setConfigOption, { sessionId: kept, configId: "nope", value: choice }));
+      const badModel = await errorOf(() =>
+        ctx.request(s.setConfigOption, { sessionId: kept, configId: "model", value: "openai/no-such-model" }),
+      );
       const prompted = await ctx.request(s.prompt, {
         sessionId: kept,
         prompt: [text("what is in this picture?"), { type: "image", data: DOT_PNG, mimeType: "image/png" }],
@@ -244,7 +252,7 @@ async function sessionsScenario() {
       const deleteAgain = await ctx.request(s.delete, { sessionId: dropped });
       const resumeUnknown = await errorOf(() => ctx.request(s.resume, { sessionId: "20990101_9", cwd }));
       return {
-        init, kept, dropped, newModes: created.modes, badMode, titled, badTitle, stopReason: prompted.stopReason, badImage,
+        init, kept, dropped, newModes: created.modes, badMode, modelOption, choice, setModel, badConfig, badModel, titled, badTitle, stopReason: prompted.stopReason, badImage,
         listed, elsewhere, badCursor, resumed, afterDelete, deleteAgain, resumeUnknown, updates, permissions,
       };
     },
