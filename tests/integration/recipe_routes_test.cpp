@@ -145,7 +145,8 @@ TEST_CASE("the recipe library: save, list, slash command, schedule, delete, and 
         auto sched = server.post_json("/recipes/schedule", Json{{"id", id}, {"cron_schedule", "0 0 9 * * 1-5"}}.dump());
         CHECK(sched.status == 202); // stored; the scheduler plugin runs only its own jobs
         CHECK(message(sched).find("will not fire by itself") != std::string::npos);
-        for (auto& m : body(server.get("/recipes/list"))["manifests"])
+        const Json listed = body(server.get("/recipes/list")); // named: a temporary's member would dangle in the loop
+        for (auto& m : listed["manifests"])
             if (m["id"] == id) {
                 CHECK(m["slash_command"] == "report");
                 CHECK(m["schedule_cron"] == "0 0 9 * * 1-5");
@@ -163,7 +164,8 @@ TEST_CASE("the recipe library: save, list, slash command, schedule, delete, and 
         // Removing both.
         CHECK(server.post_json("/recipes/slash-command", Json{{"id", id}, {"slash_command", nullptr}}.dump()).status == 200);
         CHECK(server.post_json("/recipes/schedule", Json{{"id", id}}.dump()).status == 200);
-        for (auto& m : body(server.get("/recipes/list"))["manifests"])
+        const Json unbound = body(server.get("/recipes/list"));
+        for (auto& m : unbound["manifests"])
             if (m["id"] == id) {
                 CHECK(m["slash_command"].is_null());
                 CHECK(m["schedule_cron"].is_null());
