@@ -3,8 +3,9 @@
 // (Debian 12 ships 18), scripts/setup installs a pinned Node 20 in tests/peers/node20. ctest puts
 // its bin folder first on this process's PATH (tests/CMakeLists.txt), so popen("node …") finds it;
 // processes a test starts with a PATH of its own get it from hermetic_path().
-#include <filesystem>
 #include <string>
+
+#include <unistd.h>
 
 namespace gaggle::test {
 
@@ -13,7 +14,8 @@ namespace gaggle::test {
 inline std::string hermetic_path()
 {
     const std::string node20 = GAGGLE_TEST_PEERS_DIR "/node20/bin";
-    return (std::filesystem::exists(node20 + "/node") ? node20 + ":" : std::string()) + "/usr/bin:/bin";
+    const std::string node = node20 + "/node";
+    return (::access(node.c_str(), X_OK) == 0 ? node20 + ":" : std::string()) + "/usr/bin:/bin";
 }
 
 } // namespace gaggle::test
