@@ -226,9 +226,10 @@ async function sessionsScenario() {
       // session/set_title is unstable in the schema: the stable client knows it by name only.
       const titled = await ctx.request("session/set_title", { sessionId: kept, title: "  Groceries  " });
       const badTitle = await errorOf(() => ctx.request("session/set_title", { sessionId: kept, title: "   " }));
-      // The model choice: another of the offered models becomes the session's, so the prompt uses it.
+      // The model choice: another model of the same provider becomes the session's, so the prompt uses it.
       const modelOption = created.configOptions.find((o) => o.id === "model");
-      const choice = modelOption.options.flatMap((g) => g.options).map((o) => o.value).find((v) => v !== modelOption.currentValue);
+      const current = modelOption.options.find((g) => g.options.some((o) => o.value === modelOption.currentValue));
+      const choice = current.options.map((o) => o.value).find((v) => v !== modelOption.currentValue);
       const setModel = await ctx.request(s.setConfigOption, { sessionId: kept, configId: "model", value: choice });
       const badConfig = await errorOf(() => ctx.request(s.setConfigOption, { sessionId: kept, configId: "nope", value: choice }));
       const badModel = await errorOf(() =>
