@@ -68,7 +68,10 @@ void TimerService::run()
             continue;
         }
         if (Clock::now() < next->second.due) {
-            wake_.wait_until(lock, next->second.due);
+            // A copy: wait_until reads the deadline again after waking, and cancel() may have
+            // erased this timer meanwhile (ASan caught the read of the freed node).
+            const Clock::time_point due = next->second.due;
+            wake_.wait_until(lock, due);
             continue; // the set may have changed while waiting
         }
         const std::uint64_t id = next->first;
