@@ -49,11 +49,10 @@ inline std::vector<Route> routes_of(const json& openapi)
         for (auto& [method, op] : item.items()) {
             Route r{method, path, {}};
             for (auto& c : r.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            const json* schema = nullptr;
-            if (op.is_object() && op.contains("requestBody")) {
-                const json& content = op["requestBody"].value("content", json::object());
-                if (content.contains("application/json")) schema = &content["application/json"]["schema"];
-            }
+            // Held for the whole route: `schema` may point into it (a copy local to the if block
+            // left `schema` dangling, which ASan caught).
+            const json content = op.is_object() && op.contains("requestBody") ? op["requestBody"].value("content", json::object()) : json::object();
+            const json* schema = content.contains("application/json") ? &content["application/json"]["schema"] : nullptr;
             if (schema && schema->contains("$ref")) {
                 const std::string ref = (*schema)["$ref"].get<std::string>();
                 const std::string name = ref.substr(ref.rfind('/') + 1);
