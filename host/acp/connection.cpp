@@ -179,7 +179,7 @@ Json Connection::load_session(const Json& params)
     const std::string cwd = absolute_directory(params);
     const Json servers = extension_configs(required_servers(params));
     const LoadedSession loaded = with_session(id, [&] { return app_.sessions.load_session(owner_, id); });
-    Json answer = open_session(id, cwd, servers);
+    Json answer = open_session(loaded.info, cwd, servers);
     // The history goes out before the answer, so a client has it all when load returns.
     for (const auto& raw : loaded.conversation) {
         const Json message = Json::parse(raw);
@@ -197,12 +197,12 @@ Json Connection::resume_session(const Json& params)
     const std::string cwd = absolute_directory(params);
     auto given = params.find("mcpServers");
     const Json servers = extension_configs(given == params.end() || given->is_null() ? Json::array() : *given);
-    return open_session(id, cwd, servers);
+    return open_session(with_session(id, [&] { return app_.sessions.get_session(owner_, id); }), cwd, servers);
 }
 
-Json Connection::open_session(const std::string& id, const std::string& cwd, const Json& servers)
+Json Connection::open_session(const SessionInfo& session, const std::string& cwd, const Json& servers)
 {
-    const SessionInfo session = with_session(id, [&] { return app_.sessions.get_session(owner_, id); });
+    const std::string& id = session.id;
     if (session.working_dir != cwd) app_.agents.update_working_dir(owner_, id, cwd);
     app_.agents.resume(owner_, id, true);
     start_client_servers(id, servers);

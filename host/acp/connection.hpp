@@ -54,9 +54,9 @@ private:
     void ask_permission(const std::string& session_id, const Json& action_data);
     void finish_prompt(const std::shared_ptr<PromptTurn>& prompt);
     void start_client_servers(const std::string& session_id, const Json& configs);
-    // Opens a stored session for this client (cwd, agent, the client's MCP servers) and answers
-    // with its modes: what session/load and session/resume share.
-    Json open_session(const std::string& session_id, const std::string& cwd, const Json& servers);
+    // Opens a stored session, as the caller read it, for this client (cwd, agent, the client's MCP
+    // servers) and answers with its modes and config options: what session/load and resume share.
+    Json open_session(const SessionInfo& session, const std::string& cwd, const Json& servers);
     void announce_commands(const std::string& session_id);
     // The running prompt of a session on this connection, if any.
     std::shared_ptr<PromptTurn> prompt_of(const std::string& session_id);
