@@ -2,6 +2,7 @@
 
 #include "acp/mcp_servers.hpp"
 #include "acp/model_option.hpp"
+#include "acp/params.hpp"
 #include "acp/permission_request.hpp"
 #include "acp/prompt_content.hpp"
 #include "acp/session_list.hpp"
@@ -27,13 +28,6 @@ const Json& object_params(const Incoming& m)
 {
     if (!m.params.is_object()) throw invalid_params("`params` must be an object");
     return m.params;
-}
-
-std::string required_string(const Json& params, const char* key)
-{
-    auto it = params.find(key);
-    if (it == params.end() || !it->is_string()) throw invalid_params(std::string("`") + key + "` must be a string");
-    return it->get<std::string>();
 }
 
 std::string absolute_directory(const Json& params)

@@ -1,6 +1,6 @@
 #include "acp/mcp_servers.hpp"
 
-#include "acp/jsonrpc.hpp"
+#include "acp/params.hpp"
 #include "mcp/extension_config.hpp"
 
 namespace gaggle::acp {
@@ -16,11 +16,6 @@ Json extension_configs(const Json& mcp_servers)
         if (!s.is_object()) throw invalid_params("`" + where + "` must be an object");
         if (s.contains("type") && s["type"] != "stdio")
             throw invalid_params("`" + where + ".type`: only stdio MCP servers are supported (mcpCapabilities)");
-        auto text = [&](const char* key) -> std::string {
-            auto it = s.find(key);
-            if (it == s.end() || !it->is_string()) throw invalid_params("`" + where + "." + key + "` must be a string");
-            return it->get<std::string>();
-        };
         Json args = s.value("args", Json::array());
         if (!args.is_array()) throw invalid_params("`" + where + ".args` must be an array of strings");
         for (const auto& a : args)
@@ -33,8 +28,8 @@ Json extension_configs(const Json& mcp_servers)
                 throw invalid_params("`" + where + ".env` must be an array of {name, value}");
             envs[e["name"].get<std::string>()] = e["value"];
         }
-        Json config{{"type", "stdio"}, {"name", text("name")}, {"description", "MCP server given by the ACP client"},
-                    {"cmd", text("command")}, {"args", std::move(args)}, {"envs", std::move(envs)},
+        Json config{{"type", "stdio"}, {"name", required_string(s, "name", where)}, {"description", "MCP server given by the ACP client"},
+                    {"cmd", required_string(s, "command", where)}, {"args", std::move(args)}, {"envs", std::move(envs)},
                     {"timeout", mcp::default_timeout_seconds}};
         mcp::parse_extension_config(config, where); // a wrong or dangerous field fails here, named
         configs.push_back(std::move(config));

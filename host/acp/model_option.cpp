@@ -1,6 +1,6 @@
 #include "acp/model_option.hpp"
 
-#include "acp/jsonrpc.hpp"
+#include "acp/params.hpp"
 #include "agent/agent_loop.hpp"
 #include "agent/provider_catalog.hpp"
 
@@ -75,12 +75,9 @@ Json config_options(AppContext& app, const SessionInfo& session)
 
 SessionPatch config_option_patch(AppContext& app, const SessionInfo& session, const Json& params)
 {
-    auto id = params.find("configId");
-    if (id == params.end() || !id->is_string()) throw invalid_params("`configId` must be a string");
-    if (*id != model_option_id) throw invalid_params("unknown configId \"" + id->get<std::string>() + "\" (this agent offers \"model\")");
-    auto value = params.find("value");
-    if (value == params.end() || !value->is_string()) throw invalid_params("`value` must be a string");
-    const std::string v = value->get<std::string>();
+    const std::string& id = required_string(params, "configId");
+    if (id != model_option_id) throw invalid_params("unknown configId \"" + id + "\" (this agent offers \"model\")");
+    const std::string& v = required_string(params, "value");
     if (!offered(choices(app, session).groups, v)) throw invalid_params("`value` \"" + v + "\" is not one of the model option's values");
     const auto slash = v.find('/');
     SessionPatch patch;

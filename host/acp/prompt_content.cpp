@@ -1,16 +1,9 @@
 #include "acp/prompt_content.hpp"
 
-#include "acp/jsonrpc.hpp"
+#include "acp/params.hpp"
 
 namespace gaggle::acp {
 namespace {
-
-const std::string& required_string(const Json& o, const char* key, const std::string& where)
-{
-    auto it = o.find(key);
-    if (it == o.end() || !it->is_string()) throw invalid_params("`" + where + "." + key + "` must be a string");
-    return it->get_ref<const std::string&>();
-}
 
 Json text_item(std::string text) { return Json{{"type", "text"}, {"text", std::move(text)}}; }
 

@@ -1,6 +1,6 @@
 #include "acp/session_list.hpp"
 
-#include "acp/jsonrpc.hpp"
+#include "acp/params.hpp"
 #include "common/error.hpp"
 #include "store/session_store.hpp"
 #include "store/timestamps.hpp"
@@ -10,14 +10,6 @@
 
 namespace gaggle::acp {
 namespace {
-
-std::optional<std::string> optional_string(const Json& params, const char* key)
-{
-    auto it = params.find(key);
-    if (it == params.end() || it->is_null()) return std::nullopt;
-    if (!it->is_string()) throw invalid_params(std::string("`") + key + "` must be a string");
-    return it->get<std::string>();
-}
 
 Json session_info(const SessionInfo& s)
 {

@@ -1,6 +1,6 @@
 #include "acp/session_modes.hpp"
 
-#include "acp/jsonrpc.hpp"
+#include "acp/params.hpp"
 #include "agent/permissions.hpp"
 
 namespace gaggle::acp {
@@ -31,10 +31,9 @@ Json mode_state(const std::string& current)
 
 std::string requested_mode(const Json& params)
 {
-    auto it = params.find("modeId");
-    if (it == params.end() || !it->is_string()) throw invalid_params("`modeId` must be a string");
-    if (auto mode = normalise_mode(it->get<std::string>())) return *mode;
-    throw invalid_params("`modeId` must be one of auto, approve, smart_approve, chat, not \"" + it->get<std::string>() + "\"");
+    const std::string& id = required_string(params, "modeId");
+    if (auto mode = normalise_mode(id)) return *mode;
+    throw invalid_params("`modeId` must be one of auto, approve, smart_approve, chat, not \"" + id + "\"");
 }
 
 Json current_mode_update(const std::string& mode) { return Json{{"sessionUpdate", "current_mode_update"}, {"currentModeId", mode}}; }
