@@ -2,6 +2,7 @@
 
 #include "acp/params.hpp"
 #include "agent/agent_loop.hpp"
+#include "agent/model_config.hpp"
 #include "agent/provider_catalog.hpp"
 
 #include <spdlog/spdlog.h>
@@ -82,7 +83,7 @@ SessionPatch config_option_patch(AppContext& app, const SessionInfo& session, co
     const auto slash = v.find('/');
     SessionPatch patch;
     patch.provider_name = std::optional<std::string>(v.substr(0, slash));
-    patch.model_config = std::optional<Json>(Json{{"model_name", v.substr(slash + 1)}, {"context_limit", nullptr}, {"toolshim", false}});
+    patch.model_config = std::optional<Json>(session_model_config(v.substr(slash + 1)));
     return patch;
 }
 

@@ -1,6 +1,7 @@
 // Providers: GET /config/providers, GET /config/providers/{name}/models,
 // POST /agent/update_provider, POST /agent/restart.
 #include "agent/agent_manager.hpp"
+#include "agent/model_config.hpp"
 #include "agent/provider_catalog.hpp"
 #include "api/fields.hpp"
 #include "api/routes.hpp"
@@ -39,11 +40,9 @@ void register_provider_routes(Router& router, AppContext& app)
             if (model.empty()) model = app.config.get_string_or("GOOSE_MODEL", "");
             if (model.empty()) model = entry.metadata.value("default_model", std::string());
             if (model.empty()) throw invalid_argument("No model given and provider '" + entry.name + "' has no default model");
-            Json model_config{{"model_name", model}, {"context_limit", nullptr}, {"toolshim", false}};
-            if (auto limit = fields::optional_int(body, "context_limit")) {
-                if (*limit < 0) throw unprocessable("field `context_limit` must not be negative");
-                model_config["context_limit"] = *limit;
-            }
+            const auto limit = fields::optional_int(body, "context_limit");
+            if (limit && *limit < 0) throw unprocessable("field `context_limit` must not be negative");
+            Json model_config = session_model_config(model, limit);
             if (auto params = fields::optional_object(body, "request_params")) model_config["request_params"] = *params;
             SessionPatch patch;
             patch.provider_name = std::optional<std::string>(entry.name);

@@ -5,6 +5,7 @@
 #include "agent/extension_launcher.hpp"
 #include "agent/confirmations.hpp"
 #include "agent/permissions.hpp"
+#include "agent/model_config.hpp"
 #include "agent/provider_catalog.hpp"
 #include "agent/turn_service.hpp"
 #include "api/routes.hpp"
@@ -140,7 +141,7 @@ void Application::bind_provider(const std::string& owner, const SessionInfo& ses
         SessionPatch patch;
         patch.provider_name = std::optional<std::string>(entry->name);
         if (!session.model_config)
-            patch.model_config = std::optional<Json>(Json{{"model_name", model}, {"context_limit", providers_->context_limit(*entry, model)}, {"toolshim", false}});
+            patch.model_config = std::optional<Json>(session_model_config(model, providers_->context_limit(*entry, model)));
         sessions_->update_session(owner, session.id, patch);
     } catch (const Error& e) {
         spdlog::debug("session {} has no usable provider yet: {}", session.id, e.what());
