@@ -152,7 +152,7 @@ Json Connection::new_session(const Json& params)
     const SessionInfo session = app_.agents.start(owner_, start);
     // Waits for the configured extensions, as /agent/resume with load_model_and_extensions does,
     // so the first prompt finds its tools.
-    for (const auto& r : app_.agents.resume(owner_, session.id, true).extension_results.value_or(std::vector<ExtensionLoadResult>{}))
+    for (const auto& r : app_.agents.open(owner_, session))
         if (!r.success) spdlog::warn("acp: session {}: extension {} did not start: {}", session.id, r.name, r.error.value_or("?"));
     try {
         start_client_servers(session.id, servers);
@@ -197,8 +197,12 @@ Json Connection::resume_session(const Json& params)
 Json Connection::open_session(const SessionInfo& session, const std::string& cwd, const Json& servers)
 {
     const std::string& id = session.id;
-    if (session.working_dir != cwd) app_.agents.update_working_dir(owner_, id, cwd);
-    app_.agents.resume(owner_, id, true);
+    SessionInfo opened = session;
+    if (session.working_dir != cwd) {
+        app_.agents.update_working_dir(owner_, id, cwd);
+        opened.working_dir = cwd;
+    }
+    app_.agents.open(owner_, opened);
     start_client_servers(id, servers);
     return Json{{"modes", mode_state(session_mode(app_.config, session))}, {"configOptions", config_options(app_, session)}};
 }

@@ -57,9 +57,14 @@ ResumeResult AgentManager::resume(const std::string& owner, const std::string& s
 {
     ResumeResult r;
     r.session = store_.load_session(owner, session_id);
-    auto agent = get_or_create(owner, session_id);
-    if (load) r.extension_results = load_model_and_extensions(*agent, r.session.info);
+    if (load) r.extension_results = open(owner, r.session.info);
+    else get_or_create(owner, session_id);
     return r;
+}
+
+std::vector<ExtensionLoadResult> AgentManager::open(const std::string& owner, const SessionInfo& session)
+{
+    return load_model_and_extensions(*get_or_create(owner, session.id), session);
 }
 
 std::vector<ExtensionLoadResult> AgentManager::load_model_and_extensions(Agent& agent, const SessionInfo& session)

@@ -92,6 +92,9 @@ public:
     // else the overrides, else the configured ones; its agent is created lazily later.
     SessionInfo start(const std::string& owner, const StartSessionRequest& request);
     ResumeResult resume(const std::string& owner, const std::string& session_id, bool load_model_and_extensions);
+    // As resume with load_model_and_extensions, for a session the caller has just read (its
+    // working_dir is where the extensions start): the conversation is not read again.
+    std::vector<ExtensionLoadResult> open(const std::string& owner, const SessionInfo& session);
     // Drops the agent and creates it anew, reloading its model and extensions.
     std::vector<ExtensionLoadResult> restart(const std::string& owner, const std::string& session_id);
     // Drops the session's in-memory agent; not_found when none is loaded.
