@@ -8,6 +8,7 @@
 #include "api/routes.hpp"
 #include "common/error.hpp"
 #include "config/canonical_models.hpp"
+#include "config/config_key.hpp"
 #include "config/plugin_settings.hpp"
 
 #include <filesystem>
@@ -17,15 +18,7 @@ namespace {
 
 const RouteOptions json_body{.auth = true, .json_body = true};
 
-std::string config_key(const Json& body)
-{
-    std::string key = fields::required_string(body, "key");
-    if (key.empty()) throw invalid_argument("field `key` must not be empty");
-    if (key.size() > 256) throw invalid_argument("field `key` is longer than 256 characters");
-    for (unsigned char c : key)
-        if (c < 0x20 || c == 0x7f) throw invalid_argument("field `key` must not contain control characters");
-    return key;
-}
+std::string config_key(const Json& body) { return checked_config_key(fields::required_string(body, "key")); }
 
 // init-config.yaml as upstream looks for it: beside the executable, then in the install's share dir.
 std::optional<std::filesystem::path> init_config_seed()

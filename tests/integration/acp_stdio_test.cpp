@@ -6,6 +6,7 @@
 #include "acp_client_run.hpp"
 #include "scripted_model_replies.hpp"
 
+#include <filesystem>
 #include <set>
 
 using namespace gaggle::test;
@@ -219,6 +220,74 @@ TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resu
     for (auto& c : commands.at(0)["availableCommands"]) names.insert(c["name"].get<std::string>());
     CHECK(names.count("compact") == 1);
     CHECK(names.count("clear") == 1);
+}
+
+TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config, the working dir, tools and sessions")
+{
+    AgentHarness h(json::array({scripted_text("I am the mini one.")}));
+    const std::string other = (h.server().root() / "other-project").string();
+    std::filesystem::create_directories(other);
+    const Json r = run_client(h, "goose", {{"ACP_OTHER_DIR", other}, {"GOOSE_DISABLE_KEYRING", "1"}}).result;
+    const std::string id = r["sessionId"];
+
+    // Providers: openai (a plugin) listed with its label; details in the goose SDK's camelCase.
+    bool listed_openai = false;
+    for (auto& p : r["providers"]["providers"])
+        if (p["id"] == "openai") listed_openai = p["label"].is_string() && p["configured"] == true;
+    CHECK(listed_openai);
+    Json openai;
+    for (auto& p : r["details"]["providers"])
+        if (p["name"] == "openai") openai = p;
+    REQUIRE(openai.is_object());
+    CHECK(openai["isConfigured"] == true);
+    CHECK(openai["knownModels"].size() > 0);
+    CHECK(openai["configKeys"].size() > 0);
+
+    // The provider update is the session's own (as POST /agent/update_provider) and the prompt used it.
+    CHECK(r["providerUpdate"]["configOptions"][0]["currentValue"] == "openai/gpt-4o-mini");
+    const Json session = h.session(id);
+    CHECK(session["model_config"]["model_name"] == "gpt-4o-mini");
+    CHECK(session["model_config"]["context_limit"] == 64000);
+    CHECK(session["model_config"]["request_params"]["top_k"] == 3);
+    CHECK(r["badProvider"]["code"] == -32602);
+    CHECK(r["badLimit"]["code"] == -32602);
+    CHECK(r["stopReason"] == "end_turn");
+    REQUIRE(h.provider().requests().size() == 1);
+    CHECK(h.provider().requests()[0].json()["model"] == "gpt-4o-mini");
+
+    // session/get: the Session document, with the conversation only when asked.
+    CHECK(r["got"]["session"]["id"] == id);
+    CHECK(r["got"]["session"]["conversation"].size() == 2);
+    CHECK_FALSE(r["gotShort"]["session"].contains("conversation"));
+    CHECK(r["unknownSession"]["code"] == -32002);
+
+    // Export and import: a second session with the same conversation.
+    const Json exported = Json::parse(r["exported"]["data"].get<std::string>());
+    CHECK(exported["id"] == id);
+    const std::string copy = r["imported"]["sessionId"];
+    CHECK(copy != id);
+    CHECK(r["imported"]["messageCount"] == 2);
+    CHECK(h.session(copy)["conversation"].size() == 2);
+    CHECK(r["badImport"]["code"] == -32602);
+
+    // Config: a value written, read back and removed; a secret is only ever answered as set or not.
+    CHECK(r["configRead"]["value"]["depth"] == 2);
+    CHECK(r["configGone"]["value"].is_null());
+    CHECK(r["removeAgain"]["code"] == -32002);
+    CHECK(r["secretRead"]["value"] == true);
+    CHECK(r.dump().find("s3cret-value") == std::string::npos);
+    CHECK(r["badKey"]["code"] == -32602);
+    CHECK(r["noFlag"]["code"] == -32602);
+
+    // Tools and the working dir.
+    bool has_todo = false;
+    for (auto& t : r["tools"]["tools"]) has_todo = has_todo || t["name"] == "todo__todo_write";
+    CHECK(has_todo);
+    CHECK(r["moved"]["session"]["working_dir"] == other);
+    CHECK(r["badDir"]["code"] == -32602);
+
+    CHECK(r["badParams"]["code"] == -32602);
+    CHECK(r["unknownMethod"]["code"] == -32601);
 }
 
 TEST_CASE("ACP stdio: session/load replays a session made through REST")

@@ -5,7 +5,8 @@
 //   node acp_client.mjs SCENARIO   with GAGGLE_BINARY, ACP_CWD and the scenario's ACP_* variables;
 //                                  the rest of the environment (GOOSE_PATH_ROOT, provider) passes
 //                                  through to gaggle.
-// Scenarios: prompt, sessions (list, modes, titles, an image prompt, close, resume, delete),
+// Scenarios: prompt, sessions (list, modes, titles, an image prompt, close, resume, delete), goose
+// (the _goose/* methods; ACP_OTHER_DIR),
 // mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
 // chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand), http (ACP_URL,
 // ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp).
@@ -260,6 +261,55 @@ async function sessionsScenario() {
   );
 }
 
+// goose's own methods (`_goose/...`, session/get) as its desktop calls them: providers and their
+// details, the session's provider and model, config values and secrets, the working dir, tools,
+// export and import. Bad params and unknown methods fail with their codes.
+async function gooseScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "cancelled" } }),
+    async (ctx) => {
+      const { sessionId } = await initializeAndCreate(ctx);
+      const call = (method, params) => ctx.request(method, params);
+      const providers = await call("_goose/providers/list", {});
+      const details = await call("_goose/providers/details", {});
+      const providerUpdate = await call("_goose/session/provider/update", {
+        sessionId, provider: "openai", model: "gpt-4o-mini", contextLimit: 64000, requestParams: { top_k: 3 },
+      });
+      const badProvider = await errorOf(() => call("_goose/session/provider/update", { sessionId, provider: "no-such" }));
+      const badLimit = await errorOf(() =>
+        call("_goose/session/provider/update", { sessionId, provider: "openai", contextLimit: "many" }),
+      );
+      const prompted = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("which model?")] });
+      const got = await call("session/get", { sessionId, includeMessages: true });
+      const gotShort = await call("session/get", { sessionId });
+      const unknownSession = await errorOf(() => call("session/get", { sessionId: "20990101_9" }));
+      const exported = await call("_goose/session/export", { sessionId });
+      const imported = await call("_goose/session/import", { data: exported.data });
+      const badImport = await errorOf(() => call("_goose/session/import", { data: "{not json" }));
+      await call("_goose/config/upsert", { key: "GAGGLE_ACP_TEST", value: { depth: 2 }, isSecret: false });
+      const configRead = await call("_goose/config/read", { key: "GAGGLE_ACP_TEST", isSecret: false });
+      await call("_goose/config/remove", { key: "GAGGLE_ACP_TEST", isSecret: false });
+      const configGone = await call("_goose/config/read", { key: "GAGGLE_ACP_TEST", isSecret: false });
+      const removeAgain = await errorOf(() => call("_goose/config/remove", { key: "GAGGLE_ACP_TEST", isSecret: false }));
+      await call("_goose/config/upsert", { key: "ACP_TEST_SECRET", value: "s3cret-value", isSecret: true });
+      const secretRead = await call("_goose/config/read", { key: "ACP_TEST_SECRET", isSecret: true });
+      const badKey = await errorOf(() => call("_goose/config/read", { key: "", isSecret: false }));
+      const noFlag = await errorOf(() => call("_goose/config/read", { key: "X" }));
+      const tools = await call("_goose/tools", { sessionId });
+      await call("_goose/working_dir/update", { sessionId, workingDir: process.env.ACP_OTHER_DIR });
+      const moved = await call("session/get", { sessionId });
+      const badDir = await errorOf(() => call("_goose/working_dir/update", { sessionId, workingDir: "/no/such/dir" }));
+      const badParams = await errorOf(() => call("_goose/providers/list", [1, 2]));
+      const unknownMethod = await errorOf(() => call("_goose/no/such", {}));
+      return {
+        sessionId, providers, details, providerUpdate, badProvider, badLimit, stopReason: prompted.stopReason, got, gotShort,
+        unknownSession, exported, imported, badImport, configRead, configGone, removeAgain, secretRead, badKey, noFlag, tools,
+        moved, badDir, badParams, unknownMethod,
+      };
+    },
+  );
+}
+
 // Lines the SDK would never send, written by hand; every answer is collected by id.
 async function rawScenario() {
   const child = startAgent();
@@ -290,7 +340,7 @@ async function rawScenario() {
   return { answers, exitCode: await exitOf(child) };
 }
 
-const scenarios = { sessions: sessionsScenario, http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 scenarios[scenario]().then(
   (result) => finish(result),

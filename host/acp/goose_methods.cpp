@@ -1,0 +1,192 @@
+#include "acp/goose_methods.hpp"
+
+#include "acp/model_option.hpp"
+#include "acp/params.hpp"
+#include "agent/agent_manager.hpp"
+#include "agent/extension_service.hpp"
+#include "agent/provider_catalog.hpp"
+#include "agent/turn_context.hpp"
+#include "api/fields.hpp"
+#include "common/error.hpp"
+#include "app/session_provider.hpp"
+#include "config/config_key.hpp"
+#include "common/json_parse.hpp"
+#include "store/session_json.hpp"
+#include "store/timestamps.hpp"
+
+#include <functional>
+#include <map>
+
+namespace gaggle::acp {
+namespace {
+
+using Method = std::function<Json(AppContext&, const std::string& owner, const Json& params)>;
+
+// {session}: goose's Session document, with its conversation when includeMessages is true.
+Json get_session(AppContext& app, const std::string& owner, const Json& params)
+{
+    const std::string& id = required_string(params, "sessionId");
+    if (fields::optional_bool(params, "includeMessages").value_or(false)) {
+        const LoadedSession s = app.sessions.load_session(owner, id);
+        return Json{{"session", session_to_json(s.info, s.conversation)}};
+    }
+    return Json{{"session", session_to_json(app.sessions.get_session(owner, id))}};
+}
+
+// {data}: the session with its conversation as one JSON text, what GET /sessions/{id}/export gives.
+Json export_session(AppContext& app, const std::string& owner, const Json& params)
+{
+    const LoadedSession s = app.sessions.load_session(owner, required_string(params, "sessionId"));
+    return Json{{"data", session_to_json_text(s.info, s.conversation)}};
+}
+
+// {sessionId, title, updatedAt, messageCount}: a session made from an export (POST /sessions/import).
+Json import_session(AppContext& app, const std::string& owner, const Json& params)
+{
+    const Json document = parse_untrusted_json(required_string(params, "data"), "`data` (the session export)");
+    if (!document.is_object()) throw invalid_params("`data` must hold a session object");
+    ParsedSession parsed = session_from_json(document);
+    const SessionInfo created = app.sessions.import_session(owner, parsed.info, parsed.conversation);
+    return Json{{"sessionId", created.id}, {"title", created.name}, {"updatedAt", format_rfc3339_utc(created.updated_at_ms)},
+                {"messageCount", created.message_count}};
+}
+
+// {configOptions}: the session's model option as it now stands, so the client's picker follows.
+Json update_provider(AppContext& app, const std::string& owner, const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    ProviderChoice choice;
+    choice.provider = required_string(params, "provider");
+    choice.model = optional_string(params, "model");
+    choice.context_limit = fields::optional_int(params, "contextLimit");
+    choice.request_params = fields::optional_object(params, "requestParams");
+    choose_session_provider(app, owner, id, choice);
+    return Json{{"configOptions", config_options(app, app.sessions.get_session(owner, id))}};
+}
+
+// {providers: [{id, label, configured}]}: every provider a plugin or a declaration gives.
+Json list_providers(AppContext& app, const std::string&, const Json&)
+{
+    Json providers = Json::array();
+    for (const auto& entry : app.providers.entries())
+        providers.push_back(Json{{"id", entry.name},
+                                 {"label", entry.metadata.value("display_name", entry.name)},
+                                 {"configured", app.providers.is_configured(entry)}});
+    return Json{{"providers", std::move(providers)}};
+}
+
+Json array_at(const Json& object, const char* key)
+{
+    auto it = object.find(key);
+    return it != object.end() && it->is_array() ? *it : Json::array();
+}
+
+// {providers: [ProviderDetailEntry]}: GET /config/providers in the goose SDK's camelCase shape.
+Json provider_details(AppContext& app, const std::string&, const Json&)
+{
+    Json providers = Json::array();
+    for (const auto& entry : app.providers.entries()) {
+        const Json& m = entry.metadata;
+        Json keys = Json::array();
+        const Json config_keys = array_at(m, "config_keys");
+        for (const auto& k : config_keys)
+            keys.push_back(Json{{"name", k.value("name", std::string())}, {"required", k.value("required", false)},
+                                {"secret", k.value("secret", false)}, {"default", k.value("default", Json())},
+                                {"oauthFlow", k.value("oauth_flow", false)}});
+        Json models = Json::array();
+        const Json known_models = array_at(m, "known_models");
+        for (const auto& km : known_models)
+            models.push_back(Json{{"name", km.value("name", std::string())}, {"contextLimit", km.value("context_limit", Json())}});
+        providers.push_back(Json{{"name", entry.name}, {"displayName", m.value("display_name", entry.name)},
+                                 {"description", m.value("description", std::string())},
+                                 {"defaultModel", m.value("default_model", std::string())},
+                                 {"isConfigured", app.providers.is_configured(entry)}, {"providerType", entry.provider_type},
+                                 {"configKeys", std::move(keys)}, {"setupSteps", array_at(m, "setup_steps")},
+                                 {"knownModels", std::move(models)}});
+    }
+    return Json{{"providers", std::move(providers)}};
+}
+
+// {models}: the provider's model names, asked of the provider (as GET /config/providers/{name}/models).
+Json provider_models(AppContext& app, const std::string&, const Json& params)
+{
+    Json models = Json::array();
+    for (auto& name : app.providers.list_models(known_provider(app, required_string(params, "providerName")))) models.push_back(name);
+    return Json{{"models", std::move(models)}};
+}
+
+std::string config_key(const Json& params) { return checked_config_key(required_string(params, "key")); }
+
+// {value}: a config value (null when unset); for a secret, whether it is set. A secret's value
+// never leaves the host.
+Json read_config(AppContext& app, const std::string&, const Json& params)
+{
+    const std::string key = config_key(params);
+    if (fields::required_bool(params, "isSecret")) return Json{{"value", app.config.get_secret(key).has_value()}};
+    return Json{{"value", app.config.get(key).value_or(Json())}};
+}
+
+Json upsert_config(AppContext& app, const std::string&, const Json& params)
+{
+    const std::string key = config_key(params);
+    const bool secret = fields::required_bool(params, "isSecret");
+    auto value = params.find("value");
+    if (value == params.end()) throw invalid_params("`value` is required");
+    if (secret) app.config.set_secret(key, *value);
+    else app.config.set(key, *value);
+    return Json::object();
+}
+
+Json remove_config(AppContext& app, const std::string&, const Json& params)
+{
+    const std::string key = config_key(params);
+    const bool secret = fields::required_bool(params, "isSecret");
+    const bool removed = secret ? app.config.remove_secret(key) : app.config.remove(key);
+    if (!removed) throw not_found("No " + std::string(secret ? "secret" : "config key") + " named " + key);
+    return Json::object();
+}
+
+Json update_working_dir(AppContext& app, const std::string& owner, const Json& params)
+{
+    app.agents.update_working_dir(owner, required_string(params, "sessionId"), required_string(params, "workingDir"));
+    return Json::object();
+}
+
+// {tools}: the session's tools with their permission, as GET /agent/tools.
+Json session_tools(AppContext& app, const std::string& owner, const Json& params)
+{
+    ExtensionService extensions(app.agents, app.sessions, app.config, app.agent_services.permissions);
+    return Json{{"tools", extensions.tools(owner, required_string(params, "sessionId"), optional_string(params, "extensionName"))}};
+}
+
+const std::map<std::string, Method, std::less<>>& methods()
+{
+    static const std::map<std::string, Method, std::less<>> table{
+        {"session/get", get_session},
+        {"_goose/session/export", export_session},
+        {"_goose/session/import", import_session},
+        {"_goose/session/provider/update", update_provider},
+        {"_goose/providers/list", list_providers},
+        {"_goose/providers/details", provider_details},
+        {"_goose/providers/models", provider_models},
+        {"_goose/config/read", read_config},
+        {"_goose/config/upsert", upsert_config},
+        {"_goose/config/remove", remove_config},
+        {"_goose/working_dir/update", update_working_dir},
+        {"_goose/tools", session_tools},
+    };
+    return table;
+}
+
+} // namespace
+
+std::optional<Json> call_goose_method(AppContext& app, const std::string& owner, const std::string& method, const Json& params)
+{
+    auto it = methods().find(method);
+    if (it == methods().end()) return std::nullopt;
+    if (params.is_null()) return it->second(app, owner, Json::object()); // a method with no params may omit them
+    if (!params.is_object()) throw invalid_params("`params` must be an object");
+    return it->second(app, owner, params);
+}
+
+} // namespace gaggle::acp
