@@ -258,7 +258,8 @@ TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config
     // session/get: the Session document, with the conversation only when asked.
     CHECK(r["got"]["session"]["id"] == id);
     CHECK(r["got"]["session"]["conversation"].size() == 2);
-    CHECK_FALSE(r["gotShort"]["session"].contains("conversation"));
+    CHECK(r["gotShort"]["session"]["conversation"].is_null()); // as upstream's listings
+    CHECK(r["gotShort"]["session"]["model_config"]["model_name"] == "gpt-4o-mini");
     CHECK(r["unknownSession"]["code"] == -32002);
 
     // Export and import: a second session with the same conversation.
@@ -288,6 +289,39 @@ TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config
 
     CHECK(r["badParams"]["code"] == -32602);
     CHECK(r["unknownMethod"]["code"] == -32601);
+}
+
+TEST_CASE("ACP stdio: a storm of malformed params over every method is answered with client errors; the agent lives on")
+{
+    AgentHarness h(json::array({scripted_text("unused")}));
+    const Json r = run_client(h, "storm").result;
+    REQUIRE(r["results"].size() > 400);
+    const std::set<int> client_errors{-32600, -32601, -32602, -32002};
+    size_t refused = 0;
+    // The 200-deep params are refused unread (nesting is bounded), so those answers carry id null.
+    size_t deep = 0;
+    for (const auto& x : r["results"]) deep += x["params"] == "deep" ? 1 : 0;
+    CHECK(r["unreadable"].size() == deep);
+    for (const auto& u : r["unreadable"]) CHECK(u["error"]["code"] == -32700);
+    for (const auto& x : r["results"]) {
+        CAPTURE(x.dump());
+        if (x["params"] == "deep") continue;
+        REQUIRE(x["answer"].is_object());
+        if (x["answer"].contains("error")) {
+            CHECK(client_errors.count(x["answer"]["error"]["code"].get<int>()) == 1);
+            CHECK_FALSE(x["answer"]["error"]["message"].get<std::string>().empty());
+            ++refused;
+        }
+    }
+    CHECK(refused > 400);
+    CHECK(r["afterInit"]["result"]["protocolVersion"] == 1);
+    CHECK(r["afterNew"]["result"]["sessionId"].is_string());
+    CHECK(r["exitCode"] == 0);
+    // Nothing half-made: the one session is the one made after the storm, and the model was never called.
+    const Json all = Json::parse(h.server().get("/sessions?include_empty=true").body);
+    REQUIRE(all["sessions"].size() == 1);
+    CHECK(all["sessions"][0]["id"] == r["afterNew"]["result"]["sessionId"]);
+    CHECK(h.provider().requests().empty());
 }
 
 TEST_CASE("ACP stdio: session/load replays a session made through REST")

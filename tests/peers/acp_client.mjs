@@ -6,7 +6,7 @@
 //                                  the rest of the environment (GOOSE_PATH_ROOT, provider) passes
 //                                  through to gaggle.
 // Scenarios: prompt, sessions (list, modes, titles, an image prompt, close, resume, delete), goose
-// (the _goose/* methods; ACP_OTHER_DIR),
+// (the _goose/* methods; ACP_OTHER_DIR), storm (malformed params for every method),
 // mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
 // chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand), http (ACP_URL,
 // ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp).
@@ -34,9 +34,10 @@ async function exitOf(child) {
   return signal ? `killed by ${signal}` : code;
 }
 
+// Exits once the line is written: stdout to a pipe is asynchronous, and exiting at once would
+// cut a long result short.
 function finish(result, code = 0) {
-  process.stdout.write(JSON.stringify(result) + "\n");
-  process.exit(code);
+  process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(code));
 }
 
 // Runs `op` with an SDK client connected to a fresh `gaggle acp`; `onPermission` answers
@@ -340,9 +341,71 @@ async function rawScenario() {
   return { answers, exitCode: await exitOf(child) };
 }
 
-const scenarios = { goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+// A storm: every method the agent answers, each sent params it must refuse (wrong shapes, wrong
+// types, unknown ids, control characters, deep nesting), written by hand. Every request must be
+// answered, and the agent must still work afterwards.
+async function stormScenario() {
+  const methods = [
+    "initialize", "authenticate", "session/new", "session/load", "session/resume", "session/list", "session/close",
+    "session/delete", "session/set_mode", "session/set_title", "session/set_config_option", "session/prompt", "session/get",
+    "_goose/session/export", "_goose/session/import", "_goose/session/provider/update", "_goose/providers/list",
+    "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
+    "_goose/config/remove", "_goose/working_dir/update", "_goose/tools",
+  ];
+  let deep = {};
+  for (let i = 0; i < 200; ++i) deep = { a: [deep] };
+  const variants = [
+    undefined, [], 5, "x", {}, { sessionId: 5 }, { sessionId: "20990101_1" }, { sessionId: "../../etc/passwd" },
+    { sessionId: "20990101_1", cwd: "relative", mcpServers: {} }, { cwd: "/", mcpServers: [{ name: 3 }] },
+    { key: 7, isSecret: "yes" }, { key: "a\u0001b", isSecret: false }, { key: "", value: null, isSecret: false },
+    { provider: ["openai"], sessionId: "20990101_1", contextLimit: -1 }, { providerName: "no-such" },
+    { data: "{\"conversation\": 5}" }, { sessionId: "20990101_1", prompt: [{ type: "image", data: "@@", mimeType: "text/html" }] },
+    { sessionId: "20990101_1", workingDir: "/no/such" }, { cursor: 12 }, { modeId: null, configId: {}, title: [] }, deep,
+  ];
+  const child = startAgent();
+  const lines = createInterface({ input: child.stdout });
+  const answers = new Map();
+  const unreadable = [];
+  let id = 0;
+  let wanted = 0;
+  let resolveAll;
+  const all = new Promise((r) => (resolveAll = r));
+  lines.on("line", (l) => {
+    const m = JSON.parse(l);
+    // An answer to a line too deep to read carries id null, as JSON-RPC says of an unreadable id.
+    if (m.method) return; // the agent's notifications (session/update)
+    if (m.id !== undefined && m.id !== null) answers.set(m.id, m);
+    else unreadable.push(m);
+    if (wanted && answers.size + unreadable.length >= wanted) resolveAll();
+  });
+  const sent = [];
+  for (const method of methods)
+    for (const params of variants) {
+      const message = { jsonrpc: "2.0", id: ++id, method };
+      if (params !== undefined) message.params = params;
+      sent.push({ id, method, params: params === deep ? "deep" : params });
+      child.stdin.write(JSON.stringify(message) + "\n");
+    }
+  // Still alive and well: a real session after the storm.
+  child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: ++id, method: "initialize", params: { protocolVersion: 1 } }) + "\n");
+  child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: ++id, method: "session/new", params: { cwd, mcpServers: [] } }) + "\n");
+  wanted = id;
+  if (answers.size + unreadable.length >= wanted) resolveAll();
+  const timer = setTimeout(() => finish({ error: `answered ${answers.size} + ${unreadable.length} of ${wanted}` }, 1), 60000);
+  await all;
+  clearTimeout(timer);
+  child.stdin.end();
+  const results = sent.map((s) => {
+    const a = answers.get(s.id);
+    return { ...s, answer: a && (a.error ? { error: a.error } : { result: "ok" }) };
+  });
+  return { results, unreadable, afterInit: answers.get(id - 1), afterNew: answers.get(id), exitCode: await exitOf(child) };
+}
+
+const scenarios = { storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
-scenarios[scenario]().then(
-  (result) => finish(result),
-  (e) => finish({ error: String(e && e.stack ? e.stack : e), code: e && e.code, data: e && e.data }, 1),
-);
+else
+  scenarios[scenario]().then(
+    (result) => finish(result),
+    (e) => finish({ error: String(e && e.stack ? e.stack : e), code: e && e.code, data: e && e.data }, 1),
+  );
