@@ -31,10 +31,12 @@ std::string upper(std::string s)
 Json env_value(const std::string& text)
 {
     // OPENAI_HOST=http://x stays a string; GOOSE_MAX_TURNS=5 becomes 5, like upstream's config.
+    // Parsed without exceptions: most values are not JSON, and every turn reads several (a throw
+    // costs more than the rest of the lookup).
     try {
-        Json parsed = Json::parse(text);
-        if (!parsed.is_string() && !parsed.is_null()) return parsed;
-    } catch (const Json::exception&) { // not JSON, or a number out of range (1e400)
+        Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+        if (!parsed.is_discarded() && !parsed.is_string() && !parsed.is_null()) return parsed;
+    } catch (const Json::exception&) { // kept as a backstop: the parser's other failures are text too
     }
     return text;
 }

@@ -64,6 +64,22 @@ TEST_CASE("environment overrides config.yaml, which overrides defaults")
     CHECK(c.report().error.empty());
 }
 
+TEST_CASE("an environment value is JSON when it reads as JSON, else the text as given")
+{
+    Scratch s;
+    auto c = s.load({{"A_URL", "http://127.0.0.1:3000"}, {"A_NUM", "5"}, {"A_HUGE", "1e400"}, {"A_LIST", "[1, 2]"},
+                     {"A_HALF", "[1, 2"}, {"A_TRUE", "true"}, {"A_NULL", "null"}, {"A_QUOTED", "\"x\""}, {"A_EMPTY", ""}});
+    CHECK(c.get("A_URL") == Json("http://127.0.0.1:3000"));
+    CHECK(c.get("A_NUM") == Json(5));
+    CHECK(c.get("A_HUGE") == Json("1e400")); // out of range: kept as text
+    CHECK(c.get("A_LIST") == Json::array({1, 2}));
+    CHECK(c.get("A_HALF") == Json("[1, 2"));
+    CHECK(c.get("A_TRUE") == Json(true));
+    CHECK(c.get("A_NULL") == Json("null"));
+    CHECK(c.get("A_QUOTED") == Json("\"x\""));
+    CHECK(c.get("A_EMPTY") == Json(""));
+}
+
 TEST_CASE("secrets come from the environment, then secrets.yaml, never config.yaml")
 {
     Scratch s;
