@@ -5,12 +5,15 @@
 #include "agent/agent_manager.hpp"
 #include "agent/extension_service.hpp"
 #include "agent/provider_catalog.hpp"
+#include "agent/session_extensions.hpp"
 #include "agent/turn_context.hpp"
 #include "api/fields.hpp"
-#include "common/error.hpp"
 #include "app/session_provider.hpp"
-#include "config/config_key.hpp"
+#include "common/error.hpp"
 #include "common/json_parse.hpp"
+#include "config/config_key.hpp"
+#include "config/extensions_config.hpp"
+#include "mcp/extension_config.hpp"
 #include "store/session_json.hpp"
 #include "store/timestamps.hpp"
 
@@ -117,19 +120,23 @@ Json provider_models(AppContext& app, const std::string&, const Json& params)
 
 std::string config_key(const Json& params) { return checked_config_key(required_string(params, "key")); }
 
+// `isSecret`: older goose SDKs address secrets through _goose/config/* with it, newer ones
+// through _goose/secret/*, so it is optional (false).
+bool is_secret(const Json& params) { return fields::optional_bool(params, "isSecret").value_or(false); }
+
 // {value}: a config value (null when unset); for a secret, whether it is set. A secret's value
 // never leaves the host.
 Json read_config(AppContext& app, const std::string&, const Json& params)
 {
     const std::string key = config_key(params);
-    if (fields::required_bool(params, "isSecret")) return Json{{"value", app.config.get_secret(key).has_value()}};
+    if (is_secret(params)) return Json{{"value", app.config.get_secret(key).has_value()}};
     return Json{{"value", app.config.get(key).value_or(Json())}};
 }
 
 Json upsert_config(AppContext& app, const std::string&, const Json& params)
 {
     const std::string key = config_key(params);
-    const bool secret = fields::required_bool(params, "isSecret");
+    const bool secret = is_secret(params);
     auto value = params.find("value");
     if (value == params.end()) throw invalid_params("`value` is required");
     if (secret) app.config.set_secret(key, *value);
@@ -140,9 +147,66 @@ Json upsert_config(AppContext& app, const std::string&, const Json& params)
 Json remove_config(AppContext& app, const std::string&, const Json& params)
 {
     const std::string key = config_key(params);
-    const bool secret = fields::required_bool(params, "isSecret");
+    const bool secret = is_secret(params);
     const bool removed = secret ? app.config.remove_secret(key) : app.config.remove(key);
     if (!removed) throw not_found("No " + std::string(secret ? "secret" : "config key") + " named " + key);
+    return Json::object();
+}
+
+// {exists}: whether the secret is set; its value never leaves the host.
+Json check_secret(AppContext& app, const std::string&, const Json& params)
+{
+    return Json{{"exists", app.config.get_secret(config_key(params)).has_value()}};
+}
+
+Json upsert_secret(AppContext& app, const std::string&, const Json& params)
+{
+    const std::string key = config_key(params);
+    auto value = params.find("value");
+    if (value == params.end() || value->is_null()) throw invalid_params("`value` is required");
+    app.config.set_secret(key, *value);
+    return Json::object();
+}
+
+Json remove_secret(AppContext& app, const std::string&, const Json& params)
+{
+    const std::string key = config_key(params);
+    if (!app.config.remove_secret(key)) throw not_found("No secret named " + key);
+    return Json::object();
+}
+
+// {extensions, warnings}: config.yaml's extensions, as GET /config/extensions.
+Json configured_extensions(AppContext& app, const std::string&, const Json&) { return ExtensionsConfig::entries(app.config); }
+
+// {extensions}: the session's own extension list, as GET /sessions/{id}/extensions.
+Json session_extension_list(AppContext& app, const std::string& owner, const Json& params)
+{
+    const SessionInfo s = app.sessions.get_session(owner, required_string(params, "sessionId"));
+    return Json{{"extensions", session_extensions(s, app.config)}};
+}
+
+ExtensionService extension_service(AppContext& app)
+{
+    return ExtensionService(app.agents, app.sessions, app.config, app.agent_services.permissions);
+}
+
+// Starts an extension in the session's agent and records it, as POST /agent/add_extension; an
+// extension GOOSE_ALLOWLIST refuses is -32602 with the reason.
+Json add_extension(AppContext& app, const std::string& owner, const Json& params)
+{
+    const std::string& id = required_string(params, "sessionId");
+    auto config = params.find("config");
+    if (config == params.end() || config->is_null()) throw invalid_params("`config` is required");
+    const mcp::ExtensionSpec spec = mcp::parse_extension_config(*config, "config");
+    ExtensionService extensions = extension_service(app);
+    if (auto refused = extensions.refusal(spec)) throw invalid_params(*refused);
+    extensions.add(owner, id, spec);
+    return Json::object();
+}
+
+Json remove_extension(AppContext& app, const std::string& owner, const Json& params)
+{
+    extension_service(app).remove(owner, required_string(params, "sessionId"), required_string(params, "name"));
     return Json::object();
 }
 
@@ -155,8 +219,7 @@ Json update_working_dir(AppContext& app, const std::string& owner, const Json& p
 // {tools}: the session's tools with their permission, as GET /agent/tools.
 Json session_tools(AppContext& app, const std::string& owner, const Json& params)
 {
-    ExtensionService extensions(app.agents, app.sessions, app.config, app.agent_services.permissions);
-    return Json{{"tools", extensions.tools(owner, required_string(params, "sessionId"), optional_string(params, "extensionName"))}};
+    return Json{{"tools", extension_service(app).tools(owner, required_string(params, "sessionId"), optional_string(params, "extensionName"))}};
 }
 
 const std::map<std::string, Method, std::less<>>& methods()
@@ -172,6 +235,13 @@ const std::map<std::string, Method, std::less<>>& methods()
         {"_goose/config/read", read_config},
         {"_goose/config/upsert", upsert_config},
         {"_goose/config/remove", remove_config},
+        {"_goose/secret/check", check_secret},
+        {"_goose/secret/upsert", upsert_secret},
+        {"_goose/secret/remove", remove_secret},
+        {"_goose/config/extensions", configured_extensions},
+        {"_goose/session/extensions", session_extension_list},
+        {"_goose/extensions/add", add_extension},
+        {"_goose/extensions/remove", remove_extension},
         {"_goose/working_dir/update", update_working_dir},
         {"_goose/tools", session_tools},
     };

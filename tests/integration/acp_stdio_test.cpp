@@ -222,7 +222,7 @@ TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resu
     CHECK(names.count("clear") == 1);
 }
 
-TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config, the working dir, tools and sessions")
+TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config, secrets, extensions, the working dir, tools and sessions")
 {
     AgentHarness h(json::array({scripted_text("I am the mini one.")}));
     const std::string other = (h.server().root() / "other-project").string();
@@ -278,7 +278,26 @@ TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config
     CHECK(r["secretRead"]["value"] == true);
     CHECK(r.dump().find("s3cret-value") == std::string::npos);
     CHECK(r["badKey"]["code"] == -32602);
-    CHECK(r["noFlag"]["code"] == -32602);
+    CHECK(r["noFlag"]["value"].is_null()); // isSecret is optional: newer SDKs use _goose/secret/* for secrets
+    CHECK(r["secretExists"]["exists"] == true);
+    CHECK(r["secretGone"]["exists"] == false);
+    CHECK(r["secretRemoveAgain"]["code"] == -32002);
+    CHECK(r.dump().find("hidden-too") == std::string::npos);
+
+    // Extensions: config.yaml's list; one added to the session's agent serves its tools, then goes.
+    CHECK(r["configuredExtensions"]["extensions"].is_array());
+    CHECK(r["configuredExtensions"]["warnings"].is_array());
+    auto names_of = [](const Json& list) {
+        std::set<std::string> names;
+        for (auto& e : list["extensions"]) names.insert(e.value("name", std::string()));
+        return names;
+    };
+    CHECK(names_of(r["withRecall"]).count("chatrecall") == 1);
+    CHECK(r["recallTools"]["tools"].size() > 0);
+    for (auto& t : r["recallTools"]["tools"]) CHECK(t["name"].get<std::string>().rfind("chatrecall__", 0) == 0);
+    CHECK(r["badExtension"]["code"] == -32602);
+    CHECK(names_of(r["withoutRecall"]).count("chatrecall") == 0);
+    CHECK(r["removeUnknown"]["code"] == -32002);
 
     // Tools and the working dir.
     bool has_todo = false;

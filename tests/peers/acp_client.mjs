@@ -295,7 +295,22 @@ async function gooseScenario() {
       await call("_goose/config/upsert", { key: "ACP_TEST_SECRET", value: "s3cret-value", isSecret: true });
       const secretRead = await call("_goose/config/read", { key: "ACP_TEST_SECRET", isSecret: true });
       const badKey = await errorOf(() => call("_goose/config/read", { key: "", isSecret: false }));
-      const noFlag = await errorOf(() => call("_goose/config/read", { key: "X" }));
+      const noFlag = await call("_goose/config/read", { key: "GAGGLE_NEVER_SET" });
+      await call("_goose/secret/upsert", { key: "ACP_OTHER_SECRET", value: "hidden-too" });
+      const secretExists = await call("_goose/secret/check", { key: "ACP_OTHER_SECRET" });
+      await call("_goose/secret/remove", { key: "ACP_OTHER_SECRET" });
+      const secretGone = await call("_goose/secret/check", { key: "ACP_OTHER_SECRET" });
+      const secretRemoveAgain = await errorOf(() => call("_goose/secret/remove", { key: "ACP_OTHER_SECRET" }));
+      const configuredExtensions = await call("_goose/config/extensions", {});
+      await call("_goose/extensions/add", { sessionId, config: { type: "platform", name: "chatrecall" } });
+      const withRecall = await call("_goose/session/extensions", { sessionId });
+      const recallTools = await call("_goose/tools", { sessionId, extensionName: "chatrecall" });
+      const badExtension = await errorOf(() =>
+        call("_goose/extensions/add", { sessionId, config: { type: "platform", name: "nosuch" } }),
+      );
+      await call("_goose/extensions/remove", { sessionId, name: "chatrecall" });
+      const withoutRecall = await call("_goose/session/extensions", { sessionId });
+      const removeUnknown = await errorOf(() => call("_goose/extensions/remove", { sessionId, name: "chatrecall" }));
       const tools = await call("_goose/tools", { sessionId });
       await call("_goose/working_dir/update", { sessionId, workingDir: process.env.ACP_OTHER_DIR });
       const moved = await call("session/get", { sessionId });
@@ -305,6 +320,8 @@ async function gooseScenario() {
       return {
         sessionId, providers, details, providerUpdate, badProvider, badLimit, stopReason: prompted.stopReason, got, gotShort,
         unknownSession, exported, imported, badImport, configRead, configGone, removeAgain, secretRead, badKey, noFlag, tools,
+        secretExists, secretGone, secretRemoveAgain, configuredExtensions, withRecall, recallTools, badExtension, withoutRecall,
+        removeUnknown,
         moved, badDir, badParams, unknownMethod,
       };
     },
@@ -350,7 +367,9 @@ async function stormScenario() {
     "session/delete", "session/set_mode", "session/set_title", "session/set_config_option", "session/prompt", "session/get",
     "_goose/session/export", "_goose/session/import", "_goose/session/provider/update", "_goose/providers/list",
     "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
-    "_goose/config/remove", "_goose/working_dir/update", "_goose/tools",
+    "_goose/config/remove", "_goose/working_dir/update", "_goose/tools", "_goose/secret/check", "_goose/secret/upsert",
+    "_goose/secret/remove", "_goose/config/extensions", "_goose/session/extensions", "_goose/extensions/add",
+    "_goose/extensions/remove",
   ];
   let deep = {};
   for (let i = 0; i < 200; ++i) deep = { a: [deep] };
