@@ -139,6 +139,25 @@ double fsync_floor_ms(const std::filesystem::path& dir, int n)
     return median(times);
 }
 
+// The gaggle.chat request that makes the openai plugin send `wire` (an OpenAI chat request the
+// host produced): its system prompt and tools, with the bench's one user message.
+std::string same_request_as_host(const json& wire)
+{
+    std::string system;
+    for (const auto& m : wire.value("messages", json::array()))
+        if (m.value("role", "") == "system" && m.contains("content") && m["content"].is_string()) system = m["content"];
+    json tools = json::array();
+    for (const auto& t : wire.value("tools", json::array())) {
+        const json& f = t.value("function", json::object());
+        tools.push_back({{"name", f.value("name", "")}, {"description", f.value("description", "")},
+                         {"inputSchema", f.value("parameters", json::object())}});
+    }
+    return Json{{"schema", "gaggle.chat/1"}, {"provider", "openai"}, {"model", wire.value("model", "gpt-4o")}, {"system", system},
+                {"messages", Json::array({Json{{"role", "user"}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", "go"}}})}}})},
+                {"tools", Json::parse(tools.dump())}, {"settings", Json::object()}}
+        .dump();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -198,6 +217,13 @@ int main(int argc, char** argv)
     }
 
     const double fsync_ms = fsync_floor_ms(dir, turns);
+
+    // A second baseline: the plugin sent what the host sends (its system prompt and the session's
+    // tools, read back from the model's side of the last host turn), so the difference is the
+    // host's own work, not a bigger prompt for the model.
+    const std::string host_request = same_request_as_host(provider.requests().back().json());
+    std::vector<double> direct_same;
+    for (int i = 0; i < turns; ++i) direct_same.push_back(direct_turn_ms(*openai, host_request));
 
     // fsyncs per plain turn, counted from outside over 10 turns (commits per turn are counted in
     // the store by tests/unit/turn_durability_test.cpp: 2 per plain turn, 4 with one tool round).
@@ -270,6 +296,9 @@ int main(int argc, char** argv)
     std::printf("  direct plugin call (baseline)  median %.3f ms  p90 %.3f ms\n", d, gaggle::bench::quantile(direct, 0.9));
     std::printf("  full turn through the host     median %.3f ms  p90 %.3f ms\n", h, gaggle::bench::quantile(host, 0.9));
     std::printf("  host added latency             %.3f ms per turn (ratio %.2fx; target <= 1 ms)\n", h - d, d > 0 ? h / d : 0.0);
+    const double ds = median(direct_same);
+    std::printf("  direct, the host's own request median %.3f ms (its system prompt and tools sent to the plugin)\n", ds);
+    std::printf("  host added beyond that request %.3f ms per turn\n", h - ds);
     std::printf("  one fsync on this disk (floor) median %.3f ms (4 KiB write + fdatasync in the data dir)\n", fsync_ms);
     std::printf("  host added beyond that fsync   %.3f ms per turn\n", h - d - fsync_ms);
     const double tool_base = median(direct_tool) + d;
