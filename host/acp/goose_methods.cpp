@@ -57,14 +57,13 @@ Json import_session(AppContext& app, const std::string& owner, const Json& param
 // {configOptions}: the session's model option as it now stands, so the client's picker follows.
 Json update_provider(AppContext& app, const std::string& owner, const Json& params)
 {
-    const std::string id = required_string(params, "sessionId");
+    const std::string& id = required_string(params, "sessionId");
     ProviderChoice choice;
     choice.provider = required_string(params, "provider");
     choice.model = optional_string(params, "model");
     choice.context_limit = fields::optional_int(params, "contextLimit");
     choice.request_params = fields::optional_object(params, "requestParams");
-    choose_session_provider(app, owner, id, choice);
-    return Json{{"configOptions", config_options(app, app.sessions.get_session(owner, id))}};
+    return Json{{"configOptions", config_options(app, choose_session_provider(app, owner, id, choice))}};
 }
 
 // {providers: [{id, label, configured}]}: every provider a plugin or a declaration gives.

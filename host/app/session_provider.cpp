@@ -13,7 +13,7 @@ const ProviderEntry& known_provider(AppContext& app, const std::string& name)
     return *entry;
 }
 
-void choose_session_provider(AppContext& app, const std::string& owner, const std::string& session_id, const ProviderChoice& choice)
+SessionInfo choose_session_provider(AppContext& app, const std::string& owner, const std::string& session_id, const ProviderChoice& choice)
 {
     const ProviderEntry& entry = known_provider(app, choice.provider);
     app.sessions.get_session(owner, session_id);
@@ -27,7 +27,7 @@ void choose_session_provider(AppContext& app, const std::string& owner, const st
     SessionPatch patch;
     patch.provider_name = std::optional<std::string>(entry.name);
     patch.model_config = std::optional<Json>(std::move(model_config));
-    app.sessions.update_session(owner, session_id, patch);
+    return app.sessions.update_session(owner, session_id, patch);
 }
 
 } // namespace gaggle

@@ -22,8 +22,9 @@ struct ProviderChoice {
 // The provider's catalog entry; invalid_argument for a name no plugin or custom provider has.
 const ProviderEntry& known_provider(AppContext& app, const std::string& name);
 
-// Stores the choice on the session (not_found for another owner's session); the next turn uses
-// it. invalid_argument when no model can be chosen, unprocessable for a negative context_limit.
-void choose_session_provider(AppContext& app, const std::string& owner, const std::string& session_id, const ProviderChoice& choice);
+// Stores the choice on the session (not_found for another owner's session) and returns the
+// session as updated; the next turn uses it. invalid_argument when no model can be chosen,
+// unprocessable for a negative context_limit.
+SessionInfo choose_session_provider(AppContext& app, const std::string& owner, const std::string& session_id, const ProviderChoice& choice);
 
 } // namespace gaggle
