@@ -11,6 +11,7 @@
 #include "app/session_provider.hpp"
 #include "common/error.hpp"
 #include "common/json_parse.hpp"
+#include "config/client_config_access.hpp"
 #include "config/config_key.hpp"
 #include "config/extensions_config.hpp"
 #include "mcp/extension_config.hpp"
@@ -127,9 +128,7 @@ bool is_secret(const Json& params) { return fields::optional_bool(params, "isSec
 // never leaves the host.
 Json read_config(AppContext& app, const std::string&, const Json& params)
 {
-    const std::string key = config_key(params);
-    if (is_secret(params)) return Json{{"value", app.config.get_secret(key).has_value()}};
-    return Json{{"value", app.config.get(key).value_or(Json())}};
+    return Json{{"value", client_config_value(app.config, config_key(params), is_secret(params))}};
 }
 
 Json upsert_config(AppContext& app, const std::string&, const Json& params)
@@ -138,24 +137,20 @@ Json upsert_config(AppContext& app, const std::string&, const Json& params)
     const bool secret = is_secret(params);
     auto value = params.find("value");
     if (value == params.end()) throw invalid_params("`value` is required");
-    if (secret) app.config.set_secret(key, *value);
-    else app.config.set(key, *value);
+    set_client_config_value(app.config, key, *value, secret);
     return Json::object();
 }
 
 Json remove_config(AppContext& app, const std::string&, const Json& params)
 {
-    const std::string key = config_key(params);
-    const bool secret = is_secret(params);
-    const bool removed = secret ? app.config.remove_secret(key) : app.config.remove(key);
-    if (!removed) throw not_found("No " + std::string(secret ? "secret" : "config key") + " named " + key);
+    remove_client_config_value(app.config, config_key(params), is_secret(params));
     return Json::object();
 }
 
 // {exists}: whether the secret is set; its value never leaves the host.
 Json check_secret(AppContext& app, const std::string&, const Json& params)
 {
-    return Json{{"exists", app.config.get_secret(config_key(params)).has_value()}};
+    return Json{{"exists", client_config_value(app.config, config_key(params), true)}};
 }
 
 Json upsert_secret(AppContext& app, const std::string&, const Json& params)
@@ -163,14 +158,13 @@ Json upsert_secret(AppContext& app, const std::string&, const Json& params)
     const std::string key = config_key(params);
     auto value = params.find("value");
     if (value == params.end() || value->is_null()) throw invalid_params("`value` is required");
-    app.config.set_secret(key, *value);
+    set_client_config_value(app.config, key, *value, true);
     return Json::object();
 }
 
 Json remove_secret(AppContext& app, const std::string&, const Json& params)
 {
-    const std::string key = config_key(params);
-    if (!app.config.remove_secret(key)) throw not_found("No secret named " + key);
+    remove_client_config_value(app.config, config_key(params), true);
     return Json::object();
 }
 

@@ -8,6 +8,7 @@
 #include "api/routes.hpp"
 #include "common/error.hpp"
 #include "config/canonical_models.hpp"
+#include "config/client_config_access.hpp"
 #include "config/config_key.hpp"
 #include "config/plugin_settings.hpp"
 
@@ -68,8 +69,7 @@ void register_config_routes(Router& router, AppContext& app)
             const std::string key = config_key(body);
             const bool is_secret = fields::required_bool(body, "is_secret");
             if (key == "model-limits") return res.json(canonical_model_limits());
-            if (is_secret) return res.json(app.config.get_secret(key).has_value());
-            res.json(app.config.get(key).value_or(Json(nullptr)));
+            res.json(client_config_value(app.config, key, is_secret));
         },
         json_body);
 
@@ -80,8 +80,7 @@ void register_config_routes(Router& router, AppContext& app)
             const std::string key = config_key(body);
             const bool is_secret = fields::required_bool(body, "is_secret");
             if (!body.contains("value")) throw unprocessable("missing field `value`");
-            if (is_secret) app.config.set_secret(key, body["value"]);
-            else app.config.set(key, body["value"]);
+            set_client_config_value(app.config, key, body["value"], is_secret);
             res.json("Upserted key " + key);
         },
         json_body);
@@ -92,8 +91,7 @@ void register_config_routes(Router& router, AppContext& app)
             const Json& body = fields::object(req.json());
             const std::string key = config_key(body);
             const bool is_secret = fields::required_bool(body, "is_secret");
-            const bool removed = is_secret ? app.config.remove_secret(key) : app.config.remove(key);
-            if (!removed) throw not_found("No " + std::string(is_secret ? "secret" : "config key") + " named " + key);
+            remove_client_config_value(app.config, key, is_secret);
             res.json("Removed key " + key);
         },
         json_body);
