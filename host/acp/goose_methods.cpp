@@ -10,7 +10,6 @@
 #include "api/fields.hpp"
 #include "app/session_provider.hpp"
 #include "common/error.hpp"
-#include "common/json_parse.hpp"
 #include "config/client_config_access.hpp"
 #include "config/config_key.hpp"
 #include "config/extensions_config.hpp"
@@ -47,9 +46,7 @@ Json export_session(AppContext& app, const std::string& owner, const Json& param
 // {sessionId, title, updatedAt, messageCount}: a session made from an export (POST /sessions/import).
 Json import_session(AppContext& app, const std::string& owner, const Json& params)
 {
-    const Json document = parse_untrusted_json(required_string(params, "data"), "`data` (the session export)");
-    if (!document.is_object()) throw invalid_params("`data` must hold a session object");
-    ParsedSession parsed = session_from_json(document);
+    ParsedSession parsed = session_from_export_text(required_string(params, "data"), "data");
     const SessionInfo created = app.sessions.import_session(owner, parsed.info, parsed.conversation);
     return Json{{"sessionId", created.id}, {"title", created.name}, {"updatedAt", format_rfc3339_utc(created.updated_at_ms)},
                 {"messageCount", created.message_count}};

@@ -6,7 +6,6 @@
 #include "api/routes.hpp"
 #include "common/error.hpp"
 #include "recipe/recipe_library.hpp"
-#include "common/json_parse.hpp"
 #include "recipe/render.hpp"
 #include "store/session_json.hpp"
 #include "store/timestamps.hpp"
@@ -113,10 +112,7 @@ void fork_session(AppContext& app, Request& req, Response& res)
 void import_session(AppContext& app, Request& req, Response& res)
 {
     const Json& body = fields::object(req.json());
-    const std::string text = fields::required_string(body, "json");
-    const Json document = parse_untrusted_json(text, "`json` (the session export)");
-    if (!document.is_object()) throw invalid_argument("`json` must hold a session object");
-    ParsedSession parsed = session_from_json(document);
+    ParsedSession parsed = session_from_export_text(fields::required_string(body, "json"), "json");
     const SessionInfo created = app.sessions.import_session(req.user_id(), parsed.info, parsed.conversation);
     const LoadedSession loaded = app.sessions.load_session(req.user_id(), created.id);
     res.json_text(session_to_json_text(loaded.info, loaded.conversation));

@@ -1,6 +1,7 @@
 #include "store/session_json.hpp"
 
 #include "common/error.hpp"
+#include "common/json_parse.hpp"
 #include "store/timestamps.hpp"
 
 namespace gaggle {
@@ -156,6 +157,13 @@ Json insights_to_json(const SessionInsights& insights) {
     j["totalSessions"] = insights.total_sessions;
     j["totalTokens"] = insights.total_tokens;
     return j;
+}
+
+ParsedSession session_from_export_text(std::string_view text, const std::string& field)
+{
+    const Json document = parse_untrusted_json(text, "`" + field + "` (the session export)");
+    if (!document.is_object()) throw invalid_argument("`" + field + "` must hold a session object");
+    return session_from_json(document);
 }
 
 } // namespace gaggle

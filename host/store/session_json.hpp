@@ -5,6 +5,7 @@
 #include "store/session_types.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gaggle {
@@ -28,6 +29,9 @@ struct ParsedSession {
     std::vector<Json> conversation;
 };
 ParsedSession session_from_json(const Json& document);
+// The same from an export's text as a client sent it in `field` (POST /sessions/import's `json`,
+// ACP's `data`): untrusted JSON that must hold a session object, else invalid_argument naming it.
+ParsedSession session_from_export_text(std::string_view text, const std::string& field);
 
 // SessionInsights is camelCase upstream.
 Json insights_to_json(const SessionInsights& insights);
