@@ -1,10 +1,21 @@
 #include "config/extensions_config.hpp"
 
 #include "common/error.hpp"
+#include "config/bundled_extensions.hpp"
 #include "config/config.hpp"
 #include "mcp/extension_config.hpp"
 
 namespace gaggle {
+namespace {
+
+const BundledExtension* bundled_named(const std::string& key)
+{
+    for (const auto& b : bundled_extensions())
+        if (b.name == key) return &b;
+    return nullptr;
+}
+
+} // namespace
 
 Json ExtensionsConfig::entries(const Config& config)
 {
@@ -20,6 +31,13 @@ Json ExtensionsConfig::entries(const Config& config)
                 continue;
             }
             if (!entry.contains("name")) entry["name"] = key;
+            // `developer: {enabled: false}` is enough to switch a bundled one off: the rest of its
+            // definition comes from the table.
+            if (const BundledExtension* b = bundled_named(key); b && !entry.contains("type")) {
+                const Json defaults = bundled_extension_config(*b);
+                for (auto& [field, v] : defaults.items())
+                    if (!entry.contains(field)) entry[field] = v;
+            }
             if (!entry.contains("enabled") || !entry["enabled"].is_boolean()) entry["enabled"] = false;
             try {
                 Json checked = entry;
@@ -30,6 +48,12 @@ Json ExtensionsConfig::entries(const Config& config)
             }
             list.push_back(std::move(entry));
         }
+    for (const auto& b : bundled_extensions()) {
+        if (map != values.end() && map->is_object() && map->contains(b.name)) continue;
+        Json entry = bundled_extension_config(b);
+        entry["enabled"] = b.enabled_by_default;
+        list.push_back(std::move(entry));
+    }
     return Json{{"extensions", list}, {"warnings", warnings}};
 }
 

@@ -16,7 +16,8 @@ class ExtensionsConfig {
 public:
     explicit ExtensionsConfig(Config& config) : config_(config) {}
 
-    // ExtensionResponse {extensions: ExtensionEntry[], warnings: string[]}.
+    // ExtensionResponse {extensions: ExtensionEntry[], warnings: string[]}: the entries of
+    // config.yaml, then every bundled extension it does not name, with its default `enabled`.
     static Json entries(const Config& config);
     // ExtensionConfig objects of the enabled entries (without `enabled`).
     static Json enabled(const Config& config);
