@@ -2,7 +2,6 @@
 // reported as ExtensionLoadResults, stopped with the agent.
 #include "agent/agent_manager.hpp"
 
-#include "agent/platform/platform_extensions.hpp"
 #include "common/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -16,8 +15,6 @@ std::string name_of(const Json& config, size_t index)
     return "extension " + std::to_string(index);
 }
 
-bool is_builtin_platform(const mcp::ExtensionSpec& spec) { return spec.type == "platform" && spec.key == "todo"; }
-
 } // namespace
 
 Agent::~Agent() { stop_extensions(); }
@@ -30,9 +27,8 @@ void Agent::begin_extensions(const Json& configs, const ExtensionLauncher* launc
         try {
             const mcp::ExtensionSpec spec = mcp::parse_extension_config(configs[i], "extensions[" + std::to_string(i) + "]");
             key = spec.key;
-            if (is_builtin_platform(spec)) continue;
             if (spec.type == "platform") {
-                auto source = make_platform_extension(key);
+                auto source = platform_ ? platform_(key) : nullptr;
                 if (!source) throw invalid_argument("there is no platform extension named '" + spec.name + "'");
                 std::lock_guard lock(extensions_mutex_);
                 if (platform_keys_.insert(key).second) tools_.add(std::move(source));
@@ -74,11 +70,11 @@ std::vector<ExtensionLoadResult> Agent::extension_results(const Json& configs)
             if (auto it = extensions_.find(key); it != extensions_.end()) extension = it->second;
         }
         if (!extension) {
-            // Platform extensions run in the host: todo is always there, the others once switched on.
-            bool platform = configs[i].is_object() && configs[i].value("type", std::string()) == "platform" && key == "todo";
+            // Platform extensions run in the host: loaded once switched on.
+            bool platform = false;
             {
                 std::lock_guard lock(extensions_mutex_);
-                platform = platform || platform_keys_.count(key) > 0;
+                platform = platform_keys_.count(key) > 0;
             }
             results.push_back({name, platform, platform ? std::nullopt : std::optional<std::string>("not loaded")});
             continue;
@@ -93,7 +89,6 @@ std::vector<ExtensionLoadResult> Agent::extension_results(const Json& configs)
 ExtensionLoadResult Agent::add_extension(const mcp::ExtensionSpec& spec, const ExtensionLauncher& launcher,
                                          const ExtensionSession& session)
 {
-    if (is_builtin_platform(spec)) return {spec.name, true, std::nullopt};
     Json one = Json::array({spec.config});
     begin_extensions(one, &launcher, session);
     {

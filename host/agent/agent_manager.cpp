@@ -1,6 +1,5 @@
 #include "agent/agent_manager.hpp"
 
-#include "agent/platform/todo_extension.hpp"
 #include "agent/session_extensions.hpp"
 #include "common/error.hpp"
 
@@ -16,10 +15,9 @@ Json extension_results_json(const std::vector<ExtensionLoadResult>& results)
     return out;
 }
 
-Agent::Agent(std::string owner, std::string session_id) : owner_(std::move(owner)), session_id_(std::move(session_id))
+Agent::Agent(std::string owner, std::string session_id, PlatformFactory platform)
+    : owner_(std::move(owner)), session_id_(std::move(session_id)), platform_(std::move(platform))
 {
-    // Platform extensions live in the host and are always there.
-    tools_.add(std::make_shared<TodoExtension>());
 }
 
 std::string existing_directory(const std::string& dir, const char* field)
@@ -48,9 +46,9 @@ SessionInfo AgentManager::start(const std::string& owner, const StartSessionRequ
     s.extension_data = extension_data_with(Json::object(), extensions);
     s.recipe = request.recipe;
     if (auto provider = config_.get_string("GOOSE_PROVIDER")) s.provider_name = *provider;
-    SessionInfo created = store_.create_session(s);
-    get_or_create(owner, created.id); // its extensions start now, while the client gets its answer
-    return created;
+    // No agent yet: a session costs nothing until it is opened (resume, a turn, its tools), so a
+    // client that creates many sessions does not start a developer server for each.
+    return store_.create_session(s);
 }
 
 ResumeResult AgentManager::resume(const std::string& owner, const std::string& session_id, bool load)
@@ -133,7 +131,8 @@ std::shared_ptr<Agent> AgentManager::get_or_create(const std::string& owner, con
         auto& slot = agents_[session_id];
         slot.last_used = std::chrono::steady_clock::now();
         if (slot.agent) return slot.agent;
-        slot.agent = agent = std::make_shared<Agent>(owner, session_id);
+        slot.agent = agent = std::make_shared<Agent>(
+            owner, session_id, [this](const std::string& key) { return make_platform_extension(key, PlatformHost{*this, config_}); });
     }
     // A new agent brings up its session's extensions in the background; a turn that lists tools
     // waits for the ones still starting.

@@ -7,6 +7,7 @@
 // session's provider/model and extensions are brought up. An agent owns its extensions: they
 // start when the agent is created (in parallel, without blocking anyone) and stop with it.
 #include "agent/extension_launcher.hpp"
+#include "agent/platform/platform_extensions.hpp"
 #include "agent/tool_source.hpp"
 #include "config/config.hpp"
 #include "store/session_store.hpp"
@@ -31,7 +32,8 @@ struct ExtensionLoadResult {
 
 class Agent {
 public:
-    Agent(std::string owner, std::string session_id);
+    // `platform` makes the in-host extensions a session's configs name (empty: none).
+    Agent(std::string owner, std::string session_id, PlatformFactory platform = {});
     ~Agent(); // stops its extensions, which ends their servers
     const std::string& owner() const noexcept { return owner_; }
     const std::string& session_id() const noexcept { return session_id_; }
@@ -53,6 +55,7 @@ public:
 
 private:
     std::string owner_, session_id_;
+    const PlatformFactory platform_;
     ToolSet tools_;
     mutable std::mutex extensions_mutex_;
     std::map<std::string, std::shared_ptr<McpExtension>> extensions_;
@@ -102,6 +105,14 @@ public:
     void update_working_dir(const std::string& owner, const std::string& session_id, const std::string& dir);
     // Forgets the agent of a deleted session (no error when none).
     void forget(const std::string& session_id);
+
+    // Starts the extension in the session's agent and records it in the session's stored list.
+    // Throws invalid_argument (cannot run here), unavailable (no transports), bad_gateway (it
+    // failed to start; nothing is kept). The allowlist is the caller's to check first.
+    void add_extension(const std::string& owner, const std::string& session_id, const mcp::ExtensionSpec& spec);
+    // Stops it and drops it from the session's list; not_found when the session neither runs nor
+    // lists it.
+    void remove_extension(const std::string& owner, const std::string& session_id, const std::string& name);
 
     std::shared_ptr<Agent> get_or_create(const std::string& owner, const std::string& session_id);
     bool loaded(const std::string& session_id) const;

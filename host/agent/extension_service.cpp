@@ -1,6 +1,5 @@
 #include "agent/extension_service.hpp"
 
-#include "agent/session_extensions.hpp"
 #include "common/error.hpp"
 
 #include <Poco/Base64Decoder.h>
@@ -29,19 +28,6 @@ std::string base64_decode(const std::string& b64)
     return out.str();
 }
 
-// The session's list with `config` put in place of an entry of the same key (or appended).
-Json with_extension(Json list, const mcp::ExtensionSpec& spec)
-{
-    if (!list.is_array()) list = Json::array();
-    for (auto& e : list)
-        if (e.is_object() && mcp::extension_key(e.value("name", std::string())) == spec.key) {
-            e = spec.config;
-            return list;
-        }
-    list.push_back(spec.config);
-    return list;
-}
-
 } // namespace
 
 std::shared_ptr<Agent> ExtensionService::agent_of(const std::string& owner, const std::string& session_id, SessionInfo* info)
@@ -59,37 +45,12 @@ std::optional<std::string> ExtensionService::refusal(const mcp::ExtensionSpec& s
 
 void ExtensionService::add(const std::string& owner, const std::string& session_id, const mcp::ExtensionSpec& spec)
 {
-    SessionInfo session;
-    auto agent = agent_of(owner, session_id, &session);
-    const ExtensionLauncher* launcher = agents_.extension_launcher();
-    if (!launcher) throw Error(ErrorKind::unavailable, "no transport plugins are loaded");
-    const ExtensionLoadResult result = agent->add_extension(spec, *launcher, ExtensionSession{owner, session_id, session.working_dir});
-    if (!result.success) {
-        agent->remove_extension(spec.key); // a failed start is not kept half-added
-        throw Error(ErrorKind::bad_gateway, "Failed to add extension " + spec.name + ": " + result.error.value_or("unknown error"));
-    }
-    SessionPatch patch;
-    patch.extension_data_merge = Json{{enabled_extensions_key, {{"extensions", with_extension(session_extensions(session, config_), spec)}}}};
-    store_.update_session(owner, session_id, patch);
+    agents_.add_extension(owner, session_id, spec);
 }
 
 void ExtensionService::remove(const std::string& owner, const std::string& session_id, const std::string& name)
 {
-    const std::string key = mcp::extension_key(name);
-    SessionInfo session = store_.get_session(owner, session_id);
-    bool removed = false;
-    if (agents_.loaded(session_id)) removed = agents_.get_or_create(owner, session_id)->remove_extension(key);
-    Json list = session_extensions(session, config_);
-    Json kept = Json::array();
-    for (auto& e : list)
-        if (!(e.is_object() && mcp::extension_key(e.value("name", std::string())) == key)) kept.push_back(e);
-    if (kept.size() != list.size()) {
-        SessionPatch patch;
-        patch.extension_data_merge = Json{{enabled_extensions_key, {{"extensions", kept}}}};
-        store_.update_session(owner, session_id, patch);
-        removed = true;
-    }
-    if (!removed) throw not_found("Extension " + name + " is not part of session " + session_id);
+    agents_.remove_extension(owner, session_id, name);
 }
 
 Json ExtensionService::tools(const std::string& owner, const std::string& session_id, const std::optional<std::string>& extension_name)

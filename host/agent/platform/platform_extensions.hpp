@@ -1,16 +1,29 @@
 #pragma once
-// The platform extensions that run inside the host and are switched on per session like any
-// extension (`{"type": "platform", "name": ...}` in the session's extensions or through
-// /agent/add_extension). `todo` is not among them: it is always there.
+// The platform extensions that run inside the host (todo, chatrecall, extensionmanager), switched
+// on per session like any extension (`{"type": "platform", "name": ...}` in the session's
+// extensions, through /agent/add_extension, or by default from the bundled table).
 #include "agent/tool_source.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 
 namespace gaggle {
 
+class AgentManager;
+class Config;
+
+// What a platform extension may reach beyond its ToolContext. Both outlive every agent.
+struct PlatformHost {
+    AgentManager& agents;
+    const Config& config;
+};
+
 // The extension for `key` (an extension key: lower case, as mcp::extension_key makes it);
 // null when the host has no platform extension of that name.
-std::shared_ptr<ToolSource> make_platform_extension(const std::string& key);
+std::shared_ptr<ToolSource> make_platform_extension(const std::string& key, const PlatformHost& host);
+
+// make_platform_extension bound to one host; an Agent holds one. Empty: no platform extensions.
+using PlatformFactory = std::function<std::shared_ptr<ToolSource>(const std::string& key)>;
 
 } // namespace gaggle
