@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -31,7 +32,12 @@ public:
     {
         root_ = std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(getpid()));
         std::filesystem::remove_all(root_);
-        std::filesystem::create_directories(root_);
+        std::filesystem::create_directories(root_ / "config");
+        // The benches measure the host's own cost, as they did before Gaggle bundled extensions:
+        // developer (a child process per session) and extensionmanager are off, todo stays on.
+        // mcp_builtin_bench measures the developer server itself.
+        std::ofstream(root_ / "config" / "config.yaml")
+            << "extensions:\n  developer:\n    enabled: false\n  extensionmanager:\n    enabled: false\n";
         {
             Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
             port_ = probe.address().port();

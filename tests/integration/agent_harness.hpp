@@ -14,8 +14,10 @@ namespace gaggle::test {
 
 class AgentHarness {
 public:
+    // `root`: the server's GOOSE_PATH_ROOT, to start a second server on the first one's data.
     explicit AgentHarness(nlohmann::json scenario, std::map<std::string, std::string> env = {},
-                          const std::string& provider = "openai", const std::string& model = "gpt-4o")
+                          const std::string& provider = "openai", const std::string& model = "gpt-4o",
+                          std::filesystem::path root = {})
         : provider_(std::move(scenario))
     {
         provider_.start();
@@ -28,6 +30,7 @@ public:
         for (auto it = e.begin(); it != e.end();) it = it->second.empty() ? e.erase(it) : std::next(it);
         ServerProcess::Options o;
         o.env = e;
+        o.root = std::move(root);
         server_ = std::make_unique<ServerProcess>(o);
     }
 
@@ -84,6 +87,16 @@ inline std::string streamed_text(const std::vector<Json>& events)
             for (auto& c : e["message"]["content"])
                 if (c["type"] == "text") out += c["text"].get<std::string>();
     return out;
+}
+
+// The toolResult (as JSON text) of the tool response `id` in a stream's Message events; "" if none.
+inline std::string tool_output(const std::vector<Json>& events, const std::string& id)
+{
+    for (auto& e : events)
+        if (e["type"] == "Message")
+            for (auto& c : e["message"]["content"])
+                if (c["type"] == "toolResponse" && c["id"] == id) return c["toolResult"].dump();
+    return "";
 }
 
 inline std::vector<Json> of_type(const std::vector<Json>& events, const std::string& type)

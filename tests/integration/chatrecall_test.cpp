@@ -11,19 +11,6 @@ using namespace gaggle::test;
 using gaggle::Json;
 using nlohmann::json;
 
-namespace {
-
-std::string tool_output(const std::vector<Json>& events, const std::string& id)
-{
-    for (auto& e : events)
-        if (e["type"] == "Message")
-            for (auto& c : e["message"]["content"])
-                if (c["type"] == "toolResponse" && c["id"] == id) return c["toolResult"].dump();
-    return "";
-}
-
-} // namespace
-
 TEST_CASE("chatrecall: search and read the same user's earlier sessions, never another user's")
 {
     TempDir users;

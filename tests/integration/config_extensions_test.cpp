@@ -2,6 +2,7 @@
 // does not manage survive an upsert and a removal, and the result is read back the same.
 #include <doctest/doctest.h>
 
+#include "extension_entries.hpp"
 #include "server_process.hpp"
 
 #include <nlohmann/json.hpp>
@@ -45,11 +46,13 @@ TEST_CASE("config extensions: an upsert and a removal keep the file's comments a
     CHECK(text.find("remotedocs:") != std::string::npos);
 
     json listed = json::parse(server.get("/config/extensions").body);
-    REQUIRE(listed["extensions"].size() == 1);
-    CHECK(listed["extensions"][0]["name"] == "Remote Docs");
-    CHECK(listed["extensions"][0]["enabled"] == true);
-    CHECK(listed["extensions"][0]["headers"]["Authorization"] == "Bearer ${DOCS_TOKEN}");
-    CHECK(listed["extensions"][0]["timeout"] == 30);
+    const json mine = configured_entries(listed);
+    REQUIRE(mine.size() == 1);
+    CHECK(listed["extensions"][0] == mine[0]); // the file's entries come first, the bundled after
+    CHECK(mine[0]["name"] == "Remote Docs");
+    CHECK(mine[0]["enabled"] == true);
+    CHECK(mine[0]["headers"]["Authorization"] == "Bearer ${DOCS_TOKEN}");
+    CHECK(mine[0]["timeout"] == 30);
     CHECK(listed["warnings"].empty());
     // The server's own view of the file agrees with what was written.
     CHECK(json::parse(server.get("/config").body).dump().find("my_key") != std::string::npos);
@@ -59,5 +62,5 @@ TEST_CASE("config extensions: an upsert and a removal keep the file's comments a
     CHECK(text.find("# my settings, written by hand") != std::string::npos);
     CHECK(text.find("# the key below is mine") != std::string::npos);
     CHECK(text.find("remotedocs") == std::string::npos);
-    CHECK(json::parse(server.get("/config/extensions").body)["extensions"].empty());
+    CHECK(configured_entries(json::parse(server.get("/config/extensions").body)).empty());
 }

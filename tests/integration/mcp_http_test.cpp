@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "agent_harness.hpp"
+#include "extension_entries.hpp"
 #include "mcp_process_probe.hpp"
 #include "node_peer.hpp"
 #include "scripted_model_replies.hpp"
@@ -121,14 +122,14 @@ TEST_CASE("streamable_http through /agent/add_extension and /config/extensions")
 
     r = h.post("/config/extensions", Json{{"name", "configured"}, {"enabled", true}, {"config", http_config("configured", peer->url("/mcp"))}});
     REQUIRE_MESSAGE(r.status == 200, r.body);
-    Json listed = Json::parse(h.server().get("/config/extensions").body);
-    REQUIRE(listed["extensions"].size() == 1);
-    CHECK(listed["extensions"][0]["type"] == "streamable_http");
-    CHECK(listed["extensions"][0]["uri"] == peer->url("/mcp"));
+    const Json listed = configured_entries(Json::parse(h.server().get("/config/extensions").body));
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["type"] == "streamable_http");
+    CHECK(listed[0]["uri"] == peer->url("/mcp"));
     const std::string id2 = h.start_session();
-    Json results = extension_results(h, id2);
-    REQUIRE(results.size() == 1);
-    CHECK_MESSAGE(results[0]["success"] == true, results.dump());
+    const Json configured = result_named(extension_results(h, id2), "configured");
+    REQUIRE(configured.is_object());
+    CHECK_MESSAGE(configured["success"] == true, configured.dump());
     CHECK(call_tool(h, id2, "configured__echo", {{"message", "from config"}})["content"][0]["text"] == "Echo: from config");
 
     // A config the transport cannot use says which field.
