@@ -79,7 +79,8 @@ public:
     // A shell command on this session bus; its stdout.
     std::string run(const std::string& command) const
     {
-        const std::string full = "DBUS_SESSION_BUS_ADDRESS='" + address_ + "' HOME='" + dir_.path().string() + "' " + command + " 2>/dev/null";
+        // Exported, not a prefix: a prefix reaches only the first command of a pipeline.
+        const std::string full = "export DBUS_SESSION_BUS_ADDRESS='" + address_ + "' HOME='" + dir_.path().string() + "'; " + command + " 2>/dev/null";
         std::string out;
         FILE* pipe = popen(full.c_str(), "r");
         if (!pipe) return out;
@@ -122,10 +123,7 @@ bool secret_is_set(const ServerProcess& s, const std::string& key)
 
 } // namespace
 
-TEST_CASE("keyring: finds the secret the desktop stored, writes there, never leaks a value"
-          // Skipped: seeding the item with secret-tool inside the test's own dbus-run-session reads back
-          // null here, though the same steps work by hand; the server side is unverified until it does.
-          * doctest::skip(true))
+TEST_CASE("keyring: finds the secret the desktop stored, writes there, never leaks a value")
 {
     SecretServiceSession keyring;
     const std::string desktop_key = "sk-desktop-KEYRING-abc123", new_key = "sk-ant-KEYRING-def456";
@@ -160,10 +158,7 @@ TEST_CASE("keyring: finds the secret the desktop stored, writes there, never lea
     CHECK(logs.find(new_key) == std::string::npos);
 }
 
-TEST_CASE("keyring: GOOSE_DISABLE_KEYRING keeps secrets in secrets.yaml even when a keyring is there"
-          // Skipped: seeding the item with secret-tool inside the test's own dbus-run-session reads back
-          // null here, though the same steps work by hand; the server side is unverified until it does.
-          * doctest::skip(true))
+TEST_CASE("keyring: GOOSE_DISABLE_KEYRING keeps secrets in secrets.yaml even when a keyring is there")
 {
     SecretServiceSession keyring;
     keyring.store_goose_item(Json{{"OPENAI_API_KEY", "in-keyring"}});
