@@ -107,7 +107,8 @@ TEST_CASE("GET /system_info reports version, platform, provider and enabled exte
     CHECK_FALSE(info["os_version"].get<std::string>().empty());
     CHECK(info["provider"] == "openai");
     CHECK(info["model"] == "gpt-4o");
-    CHECK(info["enabled_extensions"] == Json::array({"developer"}));
+    // config.yaml's enabled entries, then the bundled ones on by default that it does not name.
+    CHECK(info["enabled_extensions"] == Json::array({"developer", "todo", "extensionmanager"}));
 }
 
 TEST_CASE("CORS pre-flights are answered before auth; origins can be restricted")
