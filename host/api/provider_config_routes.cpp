@@ -1,12 +1,15 @@
 // Choosing and checking providers: POST /config/check_provider, /config/set_provider,
 // /config/detect-provider, /config/canonical-model-info; custom (declarative) providers:
-// POST /config/custom-providers, GET|PUT|DELETE /config/custom-providers/{id}.
+// POST /config/custom-providers, GET|PUT|DELETE /config/custom-providers/{id}; sign-in and its
+// cleanup: POST /config/providers/{name}/oauth and /cleanup; the catalog of services to add:
+// GET /config/provider-catalog[/{id}].
 // Checking a provider really builds its request and asks the upstream for its model list.
 #include "agent/provider_catalog.hpp"
 #include "api/fields.hpp"
 #include "api/routes.hpp"
 #include "common/error.hpp"
 #include "config/canonical_models.hpp"
+#include "config/provider_templates.hpp"
 
 #include <cctype>
 
@@ -68,10 +71,19 @@ Json declaration_from(const Json& body, const std::string& id)
         throw invalid_argument("field `api_url` must start with http:// or https://");
     auto models = fields::optional_array(body, "models");
     if (!models) throw unprocessable("missing field `models`");
+    // A provider made from a catalog template knows its models' context limits; others get 128k.
+    const auto catalog_id = fields::optional_string(body, "catalog_provider_id");
+    const std::optional<Json> from_catalog = catalog_id ? provider_template(*catalog_id) : std::nullopt;
+    auto context_limit_of = [&](const Json& model) {
+        if (from_catalog)
+            for (const auto& t : (*from_catalog)["models"])
+                if (t["id"] == model) return t["context_limit"];
+        return Json(128000);
+    };
     Json model_list = Json::array();
     for (const auto& m : *models) {
         if (!m.is_string() || m.get<std::string>().empty()) throw unprocessable("field `models` must be a list of model names");
-        model_list.push_back(Json{{"name", m}, {"context_limit", 128000}});
+        model_list.push_back(Json{{"name", m}, {"context_limit", context_limit_of(m)}});
     }
     const bool requires_auth = fields::optional_bool(body, "requires_auth").value_or(true);
     Json decl{{"name", id},          {"engine", engine},          {"display_name", display_name},
@@ -79,7 +91,7 @@ Json declaration_from(const Json& body, const std::string& id)
               {"base_url", api_url}, {"models", model_list},      {"requires_auth", requires_auth}};
     if (auto headers = fields::optional_object(body, "headers")) decl["headers"] = *headers;
     if (auto streaming = fields::optional_bool(body, "supports_streaming")) decl["supports_streaming"] = *streaming;
-    if (auto catalog = fields::optional_string(body, "catalog_provider_id")) decl["catalog_provider_id"] = *catalog;
+    if (catalog_id) decl["catalog_provider_id"] = *catalog_id;
     return decl;
 }
 
@@ -183,6 +195,40 @@ void register_provider_config_routes(Router& router, AppContext& app)
             res.json("Updated custom provider " + id);
         },
         json_body);
+
+    // No provider Gaggle ships signs in with OAuth or a device flow (each takes an API key or
+    // none), so there is never a flow to run: the answer says which keys to set instead.
+    router.add("POST", "/config/providers/{name}/oauth", [&app](Request& req, Response&) {
+        const ProviderEntry* entry = app.providers.find(req.param("name"));
+        if (!entry) throw not_found("Unknown provider '" + req.param("name") + "'");
+        std::string keys;
+        for (const auto& k : entry->metadata.value("config_keys", Json::array()))
+            if (k.value("required", false)) keys += (keys.empty() ? "" : ", ") + k.value("name", std::string());
+        throw invalid_argument("Provider " + entry->name + " has no OAuth sign-in; configure it with " +
+                               (keys.empty() ? std::string("its settings") : keys) + " through /config/upsert");
+    });
+
+    // Upstream drops a provider's cached OAuth tokens here. Gaggle keeps no tokens or other
+    // per-provider cache (every turn reads the configured credentials afresh), so a known
+    // provider has nothing to clean and the answer says so.
+    router.add("POST", "/config/providers/{name}/cleanup", [&app](Request& req, Response& res) {
+        const ProviderEntry* entry = app.providers.find(req.param("name"));
+        if (!entry) throw not_found("Unknown provider '" + req.param("name") + "'");
+        res.json("Nothing cached for provider " + entry->name);
+    });
+
+    router.add("GET", "/config/provider-catalog", [](Request& req, Response& res) {
+        const std::string format = req.query("format").value_or("openai");
+        if (!known_provider_format(format))
+            throw invalid_argument("query `format` must be openai, anthropic or ollama; got '" + format + "'");
+        res.json(provider_catalog(format));
+    });
+
+    router.add("GET", "/config/provider-catalog/{id}", [](Request& req, Response& res) {
+        auto found = provider_template(req.param("id"));
+        if (!found) throw not_found("No provider '" + req.param("id") + "' in the catalog");
+        res.json(*found);
+    });
 
     router.add("DELETE", "/config/custom-providers/{id}", [&app](Request& req, Response& res) {
         const std::string id = custom_provider(app, req.param("id")).name;
