@@ -1,5 +1,8 @@
-// The agent lifecycle: /agent/start, /agent/resume, /agent/stop, /agent/update_working_dir.
+// The agent lifecycle: /agent/start, /agent/resume, /agent/stop, /agent/update_working_dir, and
+// the session's own settings: /agent/update_session.
 #include "agent/agent_manager.hpp"
+#include "agent/permissions.hpp"
+#include "agent/session_mode.hpp"
 #include "api/fields.hpp"
 #include "api/routes.hpp"
 #include "common/error.hpp"
@@ -65,6 +68,23 @@ void register_agent_routes(Router& router, AppContext& app)
             const Json& body = fields::object(req.json());
             app.agents.update_working_dir(req.user_id(), fields::required_string(body, "session_id"),
                                           fields::required_string(body, "working_dir"));
+            res.empty(200);
+        },
+        json_body);
+
+    // 1.34's per-session settings: `goose_mode` becomes the session's own approval mode (the one
+    // ACP's session/set_mode writes); the next turn runs in it. Absent fields change nothing.
+    router.add(
+        "POST", "/agent/update_session",
+        [&app](Request& req, Response& res) {
+            const Json& body = fields::object(req.json());
+            const std::string session_id = fields::required_string(body, "session_id");
+            SessionPatch patch;
+            if (auto mode = fields::optional_string(body, "goose_mode")) {
+                if (!normalise_mode(*mode)) throw invalid_argument("Invalid mode: " + *mode + " (auto, approve, smart_approve or chat)");
+                patch.extension_data_merge = session_mode_patch(*mode);
+            }
+            app.sessions.update_session(req.user_id(), session_id, patch); // not_found for another user's
             res.empty(200);
         },
         json_body);
