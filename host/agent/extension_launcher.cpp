@@ -77,6 +77,8 @@ std::shared_ptr<McpExtension> ExtensionLauncher::launch(const mcp::ExtensionSpec
     options.client_name = "gaggle";
     options.client_version = GAGGLE_VERSION;
     options.working_dir = session.working_dir;
+    if (sampler_)
+        options.sampling = [sampler = sampler_, session](const Json& params) { return sampler(session, params); };
     auto extension = std::make_shared<McpExtension>(spec, std::move(opener), std::move(options));
     extension->begin_start();
     return extension;

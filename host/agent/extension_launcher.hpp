@@ -6,6 +6,8 @@
 #include "config/config.hpp"
 #include "mcp/plugin_transports.hpp"
 
+#include <functional>
+
 namespace gaggle {
 
 struct ExtensionSession {
@@ -24,10 +26,16 @@ public:
     // Routes answer a refusal with 403.
     std::optional<std::string> refusal(const mcp::ExtensionSpec& spec) const;
 
+    // Answers the sampling/createMessage requests of the servers launched from now on, for their
+    // session; unset, they are told sampling is not supported. Set once, before serving.
+    using Sampler = std::function<Json(const ExtensionSession& session, const Json& params)>;
+    void set_sampler(Sampler sampler) { sampler_ = std::move(sampler); }
+
 private:
     const mcp::PluginTransports transports_;
     const Config& config_;
     std::string self_;
+    Sampler sampler_;
 };
 
 // The path of the running executable (for `builtin` extensions).

@@ -3,6 +3,7 @@
 #include "acp/http_routes.hpp"
 #include "agent/agent_manager.hpp"
 #include "agent/extension_launcher.hpp"
+#include "agent/mcp_sampling.hpp"
 #include "agent/confirmations.hpp"
 #include "agent/permissions.hpp"
 #include "agent/model_config.hpp"
@@ -66,7 +67,11 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
         turns_->set_lease_keeper(std::make_shared<TurnLeaseKeeper>(*leases_, ttl));
     }
     agents_->set_provider_binder([this](const std::string& owner, const SessionInfo& session) { bind_provider(owner, session); });
-    agents_->set_extension_launcher(std::make_shared<ExtensionLauncher>(mcp::PluginTransports(*plugins_), config_, current_executable()));
+    auto launcher = std::make_shared<ExtensionLauncher>(mcp::PluginTransports(*plugins_), config_, current_executable());
+    launcher->set_sampler([this](const ExtensionSession& session, const Json& params) {
+        return sample_for_session(*agent_services_, session.owner, session.session_id, params);
+    });
+    agents_->set_extension_launcher(std::move(launcher));
 
     context_ = std::make_unique<AppContext>(AppContext{config_, settings_, *plugins_, router_, *sessions_, *kv_, *agents_,
                                                        *providers_, *agent_services_, *turns_, std::chrono::steady_clock::now()});

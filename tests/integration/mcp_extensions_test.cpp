@@ -194,6 +194,32 @@ TEST_CASE("extensionmanager lists and reads the resources of the session's MCP s
     CHECK(call("read_resource", {{"uri", 7}})["is_error"] == true);
 }
 
+TEST_CASE("sampling: a server's sampling/createMessage is answered by the session's model")
+{
+    AgentHarness h(json::array({scripted_tool_call("s1", "everything__trigger-sampling-request", json({{"prompt", "pelicans"}, {"maxTokens", 50}}).dump()),
+                                scripted_text("Pelicans are large water birds."), // the sampling answer
+                                scripted_text("The server heard back.")}));
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    const auto events = h.reply_all(id, "ask the server to sample");
+    const Json* response = tool_response(events, "s1");
+    REQUIRE(response);
+    const std::string text = result_text(*response);
+    CHECK(text.find("Pelicans are large water birds.") != std::string::npos);
+    CHECK(text.find("endTurn") != std::string::npos);
+    CHECK(streamed_text(events) == "The server heard back.");
+
+    // The sampling request went to the session's provider with the server's own prompt and
+    // limits, and without the session's conversation or tools.
+    const auto requests = h.provider().requests();
+    REQUIRE(requests.size() == 3);
+    const Json sampled = requests[1].json();
+    CHECK(sampled["max_tokens"] == 50);
+    CHECK_FALSE(sampled.contains("tools"));
+    CHECK(sampled.dump().find("You are a helpful test server.") != std::string::npos);
+    CHECK(sampled.dump().find("pelicans") != std::string::npos);
+    CHECK(sampled.dump().find("ask the server to sample") == std::string::npos);
+}
+
 TEST_CASE("a server killed mid-call answers a clear error and is started again on the next use")
 {
     AgentHarness h(json::array());

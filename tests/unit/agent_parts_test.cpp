@@ -1,6 +1,7 @@
 // The agent's building blocks on their own: event bus replay, permissions, confirmations,
-// session naming.
+// session naming, what an MCP server may ask the model through sampling.
 #include "agent/confirmations.hpp"
+#include "agent/mcp_sampling.hpp"
 #include "agent/event_bus.hpp"
 #include "agent/permissions.hpp"
 #include "agent/session_namer.hpp"
@@ -144,4 +145,35 @@ TEST_CASE("OpenAPI templates compare by shape")
 {
     CHECK(template_shape("/sessions/{id}/fork") == template_shape("/sessions/{session_id}/fork"));
     CHECK(template_shape("/sessions/search") != template_shape("/sessions/{id}"));
+}
+
+TEST_CASE("sampling: a server's messages become chat messages; anything else is refused with a reason")
+{
+    const Json ok = sampling_chat_messages(Json::parse(R"({"messages":[
+        {"role":"user","content":{"type":"text","text":"hi"}},
+        {"role":"assistant","content":[{"type":"text","text":"a"},{"type":"image","data":"AAAA","mimeType":"image/png"}]}]})"));
+    REQUIRE(ok.size() == 2);
+    CHECK(ok[0]["role"] == "user");
+    CHECK(ok[0]["content"][0]["text"] == "hi");
+    CHECK(ok[1]["content"][1]["type"] == "image");
+    CHECK(ok[1]["content"][1]["mimeType"] == "image/png");
+
+    const char* refused[] = {
+        "null", "[]", "{}", R"({"messages":{}})", R"({"messages":[]})", R"({"messages":[1]})",
+        R"({"messages":[{"role":"system","content":{"type":"text","text":"x"}}]})",
+        R"({"messages":[{"role":"user"}]})",
+        R"({"messages":[{"role":"user","content":{"type":"audio","data":"AA","mimeType":"audio/wav"}}]})",
+        R"({"messages":[{"role":"user","content":{"type":"text","text":7}}]})",
+        R"({"messages":[{"role":"user","content":{"type":"image","data":"AA"}}]})",
+        R"({"messages":[{"role":"user","content":[{"type":"text","text":"x"},"y"]}]})",
+    };
+    for (const char* text : refused) {
+        INFO(text);
+        CHECK_THROWS_AS(sampling_chat_messages(Json::parse(text)), Error);
+    }
+    Json many{{"messages", Json::array()}};
+    for (int i = 0; i < 201; ++i) many["messages"].push_back({{"role", "user"}, {"content", {{"type", "text"}, {"text", "x"}}}});
+    CHECK_THROWS_AS(sampling_chat_messages(many), Error);
+    Json huge{{"messages", Json::array({{{"role", "user"}, {"content", {{"type", "text"}, {"text", std::string(1100 * 1024, 'x')}}}}})}};
+    CHECK_THROWS_AS(sampling_chat_messages(huge), Error);
 }
