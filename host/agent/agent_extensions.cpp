@@ -133,6 +133,12 @@ bool Agent::remove_extension(const std::string& key)
     return true;
 }
 
+void Agent::add_session_source(std::shared_ptr<ToolSource> source)
+{
+    std::lock_guard lock(extensions_mutex_);
+    if (platform_keys_.insert(source->extension_name()).second) tools_.add(std::move(source));
+}
+
 void Agent::stop_extensions()
 {
     std::map<std::string, std::shared_ptr<McpExtension>> all;

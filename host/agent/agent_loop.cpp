@@ -1,6 +1,7 @@
 #include "agent/agent_loop.hpp"
 
 #include "agent/compaction.hpp"
+#include "agent/platform/final_output_tool.hpp"
 #include "agent/messages.hpp"
 #include "agent/provider_turn.hpp"
 #include "agent/session_mode.hpp"
@@ -15,6 +16,28 @@
 
 namespace gaggle {
 namespace {
+
+// How often a model that stops without calling recipe__final_output is asked to, before the
+// turn ends without it.
+constexpr int max_final_output_nudges = 3;
+constexpr const char* final_output_nudge =
+    "You have not called recipe__final_output yet. Call it now, with the task's result as its arguments, matching its "
+    "schema; do not answer in plain text.";
+
+// Whether the round answered a recipe__final_output call without an error.
+bool final_output_given(const std::vector<ToolCall>& calls, const Json& responses)
+{
+    for (const auto& call : calls) {
+        if (call.name != final_output_tool_name) continue;
+        for (const auto& r : responses)
+            if (r.value("id", std::string()) == call.id) {
+                const Json& result = r.value("toolResult", Json::object());
+                if (result.value("status", std::string()) == "success" && !result.value("value", Json::object()).value("isError", false))
+                    return true;
+            }
+    }
+    return false;
+}
 
 constexpr const char* max_turns_text =
     "I've reached the maximum number of actions I can do without user input. Would you like me to continue?";
@@ -56,6 +79,8 @@ void loop(TurnContext& ctx)
                                recipe_system_prompt(ctx.session, ctx.services.config);
     const std::int64_t limit = max_turns(ctx.services);
     bool compacted_for_overflow = false;
+    const bool wants_final_output = ctx.mode != "chat" && ctx.tools.find(final_output_tool_name).has_value();
+    int nudges = 0;
     for (std::int64_t turn = 1;; ++turn) {
         if (ctx.cancel.cancelled()) return;
         if (turn > limit) {
@@ -101,6 +126,12 @@ void loop(TurnContext& ctx)
                 t["content"] = reply.thinking;
                 ctx.emit_message(t);
             }
+            // A recipe that asks for a structured result insists on it (the user does not see the nudge).
+            if (wants_final_output && nudges < max_final_output_nudges) {
+                ++nudges;
+                ctx.persist({make_message("user", Json::array({text_content(final_output_nudge)}), false, true)});
+                continue;
+            }
             return;
         }
         // The tool requests (and thinking) join the streamed bubble: same message id.
@@ -116,6 +147,7 @@ void loop(TurnContext& ctx)
         ctx.persist({responses});
         ctx.emit_message(responses);
         if (round.stop_turn) return;
+        if (wants_final_output && final_output_given(reply.tool_calls, round.responses)) return; // the task's result is in
     }
 }
 

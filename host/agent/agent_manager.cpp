@@ -1,5 +1,6 @@
 #include "agent/agent_manager.hpp"
 
+#include "agent/platform/final_output_tool.hpp"
 #include "agent/session_extensions.hpp"
 #include "common/error.hpp"
 
@@ -140,6 +141,7 @@ std::shared_ptr<Agent> AgentManager::get_or_create(const std::string& owner, con
         const SessionInfo session = store_.get_session(owner, session_id);
         agent->begin_extensions(session_extensions(session, config_), launcher_.get(),
                                 ExtensionSession{owner, session_id, session.working_dir});
+        if (auto schema = recipe_response_schema(session)) agent->add_session_source(std::make_shared<FinalOutputTool>(*schema));
     } catch (const Error&) {
         // No such session (yet): the caller reports that; there is nothing to start.
     }

@@ -52,6 +52,9 @@ public:
     std::vector<std::shared_ptr<McpExtension>> extensions() const;
     bool remove_extension(const std::string& key);
     void stop_extensions();
+    // An in-host source that comes from the session itself rather than its extension list (a
+    // recipe's final-output tool); kept until the agent goes.
+    void add_session_source(std::shared_ptr<ToolSource> source);
 
 private:
     std::string owner_, session_id_;

@@ -41,3 +41,58 @@ TEST_CASE("a recipe's rendered instructions extend the system prompt once its va
     CHECK(h.post("/agent/update_from_session", Json{{"session_id", "20990101_1"}}).status == 404);
     CHECK(h.post("/agent/update_from_session", Json::object()).status == 422);
 }
+
+TEST_CASE("a recipe's response.json_schema: the model is nudged until it calls recipe__final_output with a valid result")
+{
+    using nlohmann::json;
+    Json recipe{{"title", "Answer"}, {"description", "answers with structure"}, {"instructions", "Answer the question."},
+                {"response", {{"json_schema", {{"type", "object"},
+                                              {"properties", {{"answer", {{"type", "integer"}}}, {"confidence", {{"type", "string"}, {"enum", {"low", "high"}}}}}},
+                                              {"required", {"answer", "confidence"}}}}}}};
+    auto start = [&](AgentHarness& h) {
+        auto started = h.post("/agent/start", Json{{"working_dir", h.server().root().string()}, {"recipe", recipe}});
+        REQUIRE(started.status == 200);
+        return Json::parse(started.body)["id"].get<std::string>();
+    };
+    auto text = [](const std::string& t) {
+        return json{{"format", "openai"}, {"chunks", json::array({{{"text", t}}})}, {"usage", {{"input_tokens", 5}, {"output_tokens", 5}}}};
+    };
+    auto final_call = [](const std::string& id, const json& args) {
+        return json{{"format", "openai"},
+                    {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", "recipe__final_output"}, {"arguments", args.dump()}}}}})}};
+    };
+
+    SUBCASE("a plain answer is nudged, an invalid result is refused, a valid one ends the turn")
+    {
+        AgentHarness h(json::array({text("It is 42."), final_call("f1", {{"answer", "forty-two"}, {"confidence", "high"}}),
+                                    final_call("f2", {{"answer", 42}, {"confidence", "high"}}), text("never asked for")}));
+        const std::string id = start(h);
+        CHECK(h.server().get("/agent/tools?session_id=" + id).body.find("recipe__final_output") != std::string::npos);
+        const auto events = h.reply_all(id, "what is six times seven?");
+        CHECK(events.back()["type"] == "Finish");
+        CHECK(tool_output(events, "f1").find("/answer: expected integer") != std::string::npos);
+        CHECK(tool_output(events, "f1").find("\"isError\":true") != std::string::npos);
+        CHECK(tool_output(events, "f2").find("\"isError\":false") != std::string::npos);
+
+        const auto requests = h.provider().requests();
+        REQUIRE(requests.size() == 3); // the valid result ended the turn
+        CHECK(requests[1].json().dump().find("You have not called recipe__final_output yet") != std::string::npos);
+        const Json session = h.session(id);
+        CHECK(session["extension_data"]["final_output.v0"]["output"] == Json{{"answer", 42}, {"confidence", "high"}});
+        // The nudge is for the model only.
+        bool nudge_hidden = false;
+        for (const auto& m : session["conversation"])
+            if (m.dump().find("You have not called") != std::string::npos) nudge_hidden = m["metadata"]["userVisible"] == false;
+        CHECK(nudge_hidden);
+    }
+
+    SUBCASE("a model that never calls it is nudged three times, then the turn ends")
+    {
+        AgentHarness h(json::array({text("a"), text("b"), text("c"), text("d"), text("e")}));
+        const std::string id = start(h);
+        const auto events = h.reply_all(id, "answer");
+        CHECK(events.back()["type"] == "Finish");
+        CHECK(h.provider().requests().size() == 4);
+        CHECK_FALSE(h.session(id)["extension_data"].contains("final_output.v0"));
+    }
+}
