@@ -61,12 +61,6 @@ std::size_t piece_budget(std::int64_t context_limit)
     return std::max(floor_chars, static_cast<std::size_t>(context_limit) * 4 / 2);
 }
 
-void notify(TurnContext& ctx, const std::string& type, const std::string& text)
-{
-    ctx.emit_message(make_message(
-        "assistant", Json::array({Json{{"type", "systemNotification"}, {"notificationType", type}, {"msg", text}}}), true, false));
-}
-
 } // namespace
 
 void reset_context_tokens(TurnContext& ctx)
@@ -89,8 +83,8 @@ bool compaction_due(const TurnContext& ctx)
 
 bool compact_conversation(TurnContext& ctx, const std::string& reason)
 {
-    notify(ctx, "inlineMessage", reason);
-    notify(ctx, "thinkingMessage", "goose is compacting the conversation...");
+    ctx.emit_notification("inlineMessage", reason);
+    ctx.emit_notification("thinkingMessage", "goose is compacting the conversation...");
     const std::vector<Json>& all = ctx.history;
     std::vector<Json> visible;
     const Json* last_user_text = nullptr;
@@ -124,7 +118,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
             },
             ctx.cancel);
         if (outcome.status != GAGGLE_OK || part.empty()) {
-            notify(ctx, "inlineMessage", "Compaction failed: " + provider_error_class(outcome.status) + " " + outcome.message);
+            ctx.emit_notification("inlineMessage", "Compaction failed: " + provider_error_class(outcome.status) + " " + outcome.message);
             return false;
         }
         summary = std::move(part);
@@ -150,7 +144,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
     ctx.history = rewritten;
     reset_context_tokens(ctx);
     ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", rewritten}});
-    notify(ctx, "inlineMessage", "Compaction complete");
+    ctx.emit_notification("inlineMessage", "Compaction complete");
     return true;
 }
 

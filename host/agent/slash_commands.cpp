@@ -17,19 +17,13 @@ std::string trim(std::string s)
     return s;
 }
 
-void say(TurnContext& ctx, const std::string& text)
-{
-    ctx.emit_message(make_message("assistant", Json::array({Json{{"type", "systemNotification"}, {"notificationType", "inlineMessage"}, {"msg", text}}}),
-                                  true, false));
-}
-
 void clear_conversation(TurnContext& ctx)
 {
     ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, {});
     ctx.history.clear();
     reset_context_tokens(ctx);
     ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", Json::array()}});
-    say(ctx, "Conversation cleared");
+    ctx.emit_notification("inlineMessage", "Conversation cleared");
 }
 
 } // namespace

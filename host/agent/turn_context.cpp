@@ -28,4 +28,10 @@ void TurnContext::emit_message(const Json& message) const
     emit(Json{{"type", "Message"}, {"message", message}, {"token_state", token_state(session.tokens)}});
 }
 
+void TurnContext::emit_notification(const std::string& type, const std::string& text) const
+{
+    emit_message(make_message("assistant", Json::array({Json{{"type", "systemNotification"}, {"notificationType", type}, {"msg", text}}}),
+                              true, false));
+}
+
 } // namespace gaggle

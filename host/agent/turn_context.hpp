@@ -57,6 +57,9 @@ struct TurnContext {
     // A Message event with the session's current token state.
     void emit_message(const Json& message) const;
     void emit_error(const std::string& text) const { emit(Json{{"type", "Error"}, {"error", text}}); }
+    // A status line for the user (systemNotification: inlineMessage, thinkingMessage), not stored
+    // and not seen by the model.
+    void emit_notification(const std::string& type, const std::string& text) const;
 };
 
 } // namespace gaggle
