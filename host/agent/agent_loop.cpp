@@ -4,6 +4,7 @@
 #include "agent/platform/final_output_tool.hpp"
 #include "agent/messages.hpp"
 #include "agent/provider_turn.hpp"
+#include "agent/recipe_retry.hpp"
 #include "agent/session_mode.hpp"
 #include "agent/session_namer.hpp"
 #include "agent/slash_commands.hpp"
@@ -151,6 +152,52 @@ void loop(TurnContext& ctx)
     }
 }
 
+// The first check of `policy` that fails, with why; nullopt when all pass.
+std::optional<std::string> failing_check(const TurnContext& ctx, const RetryPolicy& policy)
+{
+    for (const auto& check : policy.checks) {
+        const CommandResult r = run_recipe_command(check, ctx.session.working_dir, policy.timeout, ctx.cancel);
+        if (r.cancelled) return "cancelled";
+        if (r.exit_code == 0 && !r.timed_out) continue;
+        std::string why = "`" + check + "` " + (r.timed_out ? "timed out" : "exited with " + std::to_string(r.exit_code));
+        if (!r.output.empty()) why += ": " + r.output.substr(r.output.size() > 500 ? r.output.size() - 500 : 0);
+        return why;
+    }
+    return std::nullopt;
+}
+
+// The loop, then the recipe's retry checks: on a failure, on_failure runs, the conversation goes
+// back to how it was when the turn began (with the user's message) and the loop runs again.
+void loop_with_retries(TurnContext& ctx)
+{
+    const auto policy = recipe_retry_policy(ctx.session);
+    if (!policy) return loop(ctx);
+    const std::vector<Json> initial = ctx.history; // a copy: the loop appends to history
+    loop(ctx);
+    for (int attempt = 1;; ++attempt) {
+        if (ctx.cancel.cancelled()) return;
+        ctx.barrier(); // what the attempt stored is durable before anything is thrown away
+        const auto failure = failing_check(ctx, *policy);
+        if (ctx.cancel.cancelled()) return;
+        if (!failure) {
+            ctx.emit_notification("inlineMessage", "Retry checks passed");
+            return;
+        }
+        if (attempt > policy->max_retries) {
+            ctx.emit_notification("inlineMessage", "Retry checks still fail after " + std::to_string(policy->max_retries) +
+                                                       " retries: " + *failure);
+            return;
+        }
+        ctx.emit_notification("inlineMessage", "Retry check failed: " + *failure + ". Running the task again (retry " +
+                                                   std::to_string(attempt) + " of " + std::to_string(policy->max_retries) + ")");
+        if (policy->on_failure) run_recipe_command(*policy->on_failure, ctx.session.working_dir, policy->on_failure_timeout, ctx.cancel);
+        ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, initial);
+        ctx.history = initial;
+        ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", initial}});
+        loop(ctx);
+    }
+}
+
 } // namespace
 
 std::pair<const ProviderEntry*, std::string> resolve_provider(const AgentServices& services, const SessionInfo& session)
@@ -215,7 +262,7 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
                                                   static_cast<double>(ctx.context_limit));
                 compact_conversation(ctx, "Exceeded auto-compact threshold (" + std::to_string(pct) + "% of the context used).");
             }
-            loop(ctx);
+            loop_with_retries(ctx);
         }
     } catch (const std::exception& e) {
         spdlog::error("turn in session {} failed: {}", request.session_id, e.what());

@@ -96,3 +96,64 @@ TEST_CASE("a recipe's response.json_schema: the model is nudged until it calls r
         CHECK_FALSE(h.session(id)["extension_data"].contains("final_output.v0"));
     }
 }
+
+TEST_CASE("a recipe's retry: a failing check runs on_failure, resets the conversation and runs the task again")
+{
+    using nlohmann::json;
+    auto text = [](const std::string& t) {
+        return json{{"format", "openai"}, {"chunks", json::array({{{"text", t}}})}, {"usage", {{"input_tokens", 5}, {"output_tokens", 5}}}};
+    };
+    auto shell = [](const std::string& id, const std::string& command) {
+        return json{{"format", "openai"},
+                    {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", "developer__shell"}, {"arguments", json({{"command", command}}).dump()}}}}})}};
+    };
+    auto start = [](AgentHarness& h, int max_retries) {
+        Json recipe{{"title", "Make it"}, {"description", "creates done.txt"}, {"instructions", "Create done.txt."},
+                    {"retry", {{"max_retries", max_retries}, {"checks", {{{"type", "shell"}, {"command", "test -f done.txt"}}}},
+                               {"on_failure", "echo failed >> failures.log"}}}};
+        auto started = h.post("/agent/start", Json{{"working_dir", h.server().root().string()}, {"recipe", recipe}});
+        REQUIRE(started.status == 200);
+        return Json::parse(started.body)["id"].get<std::string>();
+    };
+    auto notices = [](const std::vector<Json>& events) {
+        std::string out;
+        for (const auto& e : events)
+            if (e["type"] == "Message")
+                for (const auto& c : e["message"]["content"])
+                    if (c["type"] == "systemNotification") out += c["msg"].get<std::string>() + "\n";
+        return out;
+    };
+
+    SUBCASE("the second attempt passes")
+    {
+        AgentHarness h(json::array({text("I think it is done."), shell("t1", "touch done.txt"), text("Created it.")}));
+        const std::string id = start(h, 2);
+        const auto events = h.reply_all(id, "go");
+        CHECK(events.back()["type"] == "Finish");
+        const std::string said = notices(events);
+        CHECK(said.find("Retry check failed: `test -f done.txt` exited with 1") != std::string::npos);
+        CHECK(said.find("Retry checks passed") != std::string::npos);
+        CHECK(std::filesystem::exists(h.server().root() / "done.txt"));
+        CHECK(read_text_file(h.server().root() / "failures.log") == "failed\n");
+
+        // The second attempt started again from the user's message alone.
+        const auto requests = h.provider().requests();
+        REQUIRE(requests.size() == 3);
+        CHECK(requests[1].json().dump().find("I think it is done.") == std::string::npos);
+        CHECK(requests[1].json().dump().find("go") != std::string::npos);
+        const std::string stored = h.session(id)["conversation"].dump();
+        CHECK(stored.find("I think it is done.") == std::string::npos);
+        CHECK(stored.find("Created it.") != std::string::npos);
+    }
+
+    SUBCASE("checks that keep failing stop after max_retries")
+    {
+        AgentHarness h(json::array({text("no"), text("still no"), text("never asked")}));
+        const std::string id = start(h, 1);
+        const auto events = h.reply_all(id, "go");
+        CHECK(events.back()["type"] == "Finish");
+        CHECK(notices(events).find("Retry checks still fail after 1 retries") != std::string::npos);
+        CHECK(h.provider().requests().size() == 2);
+        CHECK(read_text_file(h.server().root() / "failures.log") == "failed\n");
+    }
+}
