@@ -24,7 +24,7 @@ Json with_extension(Json list, const mcp::ExtensionSpec& spec)
 void store_extension_list(SessionStore& store, const std::string& owner, const std::string& session_id, const Json& list)
 {
     SessionPatch patch;
-    patch.extension_data_merge = Json{{enabled_extensions_key, {{"extensions", list}}}};
+    patch.extension_data_merge = extension_data_with(Json::object(), list);
     store.update_session(owner, session_id, patch);
 }
 
