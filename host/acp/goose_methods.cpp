@@ -177,7 +177,7 @@ Json session_extension_list(AppContext& app, const std::string& owner, const Jso
 
 ExtensionService extension_service(AppContext& app)
 {
-    return ExtensionService(app.agents, app.sessions, app.config, app.agent_services.permissions);
+    return ExtensionService(app.agents, app.sessions, app.agent_services.permissions);
 }
 
 // Starts an extension in the session's agent and records it, as POST /agent/add_extension; an

@@ -10,8 +10,8 @@ namespace gaggle {
 
 class ExtensionService {
 public:
-    ExtensionService(AgentManager& agents, SessionStore& store, const Config& config, PermissionStore& permissions)
-        : agents_(agents), store_(store), config_(config), permissions_(permissions) {}
+    ExtensionService(AgentManager& agents, SessionStore& store, PermissionStore& permissions)
+        : agents_(agents), store_(store), permissions_(permissions) {}
 
     // Starts the extension in the session's agent and records it in the session's list. Throws
     // invalid_argument (cannot run here), bad_gateway (it failed to start). The caller checks
@@ -34,7 +34,6 @@ private:
 
     AgentManager& agents_;
     SessionStore& store_;
-    const Config& config_;
     PermissionStore& permissions_;
 };
 

@@ -22,7 +22,7 @@ const Json& config_field(const Json& body)
 
 void register_extension_routes(Router& router, AppContext& app)
 {
-    auto service = std::make_shared<ExtensionService>(app.agents, app.sessions, app.config, app.agent_services.permissions);
+    auto service = std::make_shared<ExtensionService>(app.agents, app.sessions, app.agent_services.permissions);
 
     router.add(
         "POST", "/agent/add_extension",
