@@ -13,6 +13,7 @@
 namespace gaggle {
 
 class Router;
+class FeatureHost;
 class AgentManager;
 class ProviderCatalog;
 class TurnService;
@@ -29,6 +30,7 @@ struct AppContext {
     ProviderCatalog& providers;
     AgentServices& agent_services;
     TurnService& turns;
+    const FeatureHost& features; // the started feature plugins, for the host's own calls to them
     std::chrono::steady_clock::time_point started;
 };
 

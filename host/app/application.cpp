@@ -73,8 +73,10 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     });
     agents_->set_extension_launcher(std::move(launcher));
 
+    features_ = std::make_unique<FeatureHost>(*plugins_);
     context_ = std::make_unique<AppContext>(AppContext{config_, settings_, *plugins_, router_, *sessions_, *kv_, *agents_,
-                                                       *providers_, *agent_services_, *turns_, std::chrono::steady_clock::now()});
+                                                       *providers_, *agent_services_, *turns_, *features_,
+                                                       std::chrono::steady_clock::now()});
     register_status_routes(router_, *context_);
     register_openapi_routes(router_, *context_);
     register_agent_routes(router_, *context_);
@@ -92,7 +94,6 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     register_telemetry_routes(router_, *context_);
     register_slash_command_routes(router_, *context_);
     acp::register_http_routes(router_, *context_);
-    features_ = std::make_unique<FeatureHost>(*plugins_);
     if (role == AppRole::server) features_->start_all(router_);
 
     auth_ = std::make_unique<Authenticator>(settings_.secret, settings_.users);

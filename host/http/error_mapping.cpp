@@ -23,4 +23,15 @@ int http_status_for(ErrorKind kind) noexcept
     return 500;
 }
 
+ErrorKind error_kind_for_status(int status) noexcept
+{
+    for (ErrorKind kind : {ErrorKind::invalid_argument, ErrorKind::unauthorized, ErrorKind::not_found,
+                           ErrorKind::method_not_allowed, ErrorKind::conflict, ErrorKind::precondition,
+                           ErrorKind::payload_too_large, ErrorKind::unsupported_media, ErrorKind::unprocessable,
+                           ErrorKind::rate_limited, ErrorKind::bad_gateway, ErrorKind::unavailable,
+                           ErrorKind::gateway_timeout})
+        if (http_status_for(kind) == status) return kind;
+    return ErrorKind::internal;
+}
+
 } // namespace gaggle

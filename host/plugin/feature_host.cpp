@@ -63,37 +63,49 @@ int32_t GAGGLE_ABI responder_cancelled(const gaggle_cancel* c) noexcept
     return static_cast<const ResponderState*>(c->ctx)->client_gone || HttpServer::shutting_down() ? 1 : 0;
 }
 
+// What a feature's handler is shown, as plain strings; view() points into them.
+struct RequestParts {
+    std::string method, path, query, body, user_id;
+    std::vector<std::pair<std::string, std::string>> headers, params;
+};
+
+gaggle_status hand_to_feature(const LoadedPlugin* plugin, const gaggle_feature_v1* table, size_t index,
+                              const RequestParts& parts, const gaggle_http_responder& responder, gaggle_error& err)
+{
+    std::vector<gaggle_http_header> headers, params;
+    for (auto& [n, v] : parts.headers) headers.push_back({{n.data(), n.size()}, {v.data(), v.size()}});
+    for (auto& [n, v] : parts.params) params.push_back({{n.data(), n.size()}, {v.data(), v.size()}});
+
+    gaggle_http_request_view view{};
+    view.struct_size = sizeof(view);
+    view.method = parts.method.c_str();
+    view.path = parts.path.c_str();
+    view.query = parts.query.c_str();
+    view.headers = headers.data();
+    view.header_count = headers.size();
+    view.path_params = params.data();
+    view.path_param_count = params.size();
+    view.body = {parts.body.data(), parts.body.size()};
+    view.user_id = parts.user_id.c_str();
+    view.header_size = sizeof(gaggle_http_header);
+    err = gaggle_error{};
+    err.struct_size = sizeof(err);
+    return table->handle(plugin->handle(), index, &view, &responder, &err);
+}
+
 Handler bridge(const LoadedPlugin* plugin, const gaggle_feature_v1* table, size_t index)
 {
     return [plugin, table, index](Request& req, Response& res) {
-        std::vector<std::pair<std::string, std::string>> header_copies;
-        for (auto& [name, value] : req.raw()) header_copies.emplace_back(name, value);
-        std::vector<gaggle_http_header> headers, params;
-        for (auto& [n, v] : header_copies) headers.push_back({{n.data(), n.size()}, {v.data(), v.size()}});
-        std::vector<std::pair<std::string, std::string>> param_copies;
-        for (auto& [n, v] : req.raw_params()) param_copies.emplace_back(n, v);
-        for (auto& [n, v] : param_copies) params.push_back({{n.data(), n.size()}, {v.data(), v.size()}});
-
-        gaggle_http_request_view view{};
-        view.struct_size = sizeof(view);
-        view.method = req.method().c_str();
-        view.path = req.path().c_str();
-        view.query = req.query_string().c_str();
-        view.headers = headers.data();
-        view.header_count = headers.size();
-        view.path_params = params.data();
-        view.path_param_count = params.size();
-        view.body = {req.body().data(), req.body().size()};
-        view.user_id = req.user_id().c_str();
-        view.header_size = sizeof(gaggle_http_header);
+        RequestParts parts{req.method(), req.path(), req.query_string(), req.body(), req.user_id(), {}, {}};
+        for (auto& [name, value] : req.raw()) parts.headers.emplace_back(name, value);
+        for (auto& [n, v] : req.raw_params()) parts.params.emplace_back(n, v);
 
         ResponderState state{res};
         const gaggle_cancel cancel{sizeof(gaggle_cancel), &state, &responder_cancelled};
         const gaggle_http_responder responder{sizeof(gaggle_http_responder), &state, &set_status, &set_header, &write,
                                               &flush, &cancel};
         gaggle_error err{};
-        err.struct_size = sizeof(err);
-        const gaggle_status st = table->handle(plugin->handle(), index, &view, &responder, &err);
+        const gaggle_status st = hand_to_feature(plugin, table, index, parts, responder, err);
         if (st != GAGGLE_OK) {
             spdlog::warn("[{}] {} {} failed ({}): {}", plugin->id(), req.method(), req.path(), st, err.message);
             // Once the body has started the status is sent; the failure can only end the body.
@@ -107,6 +119,36 @@ Handler bridge(const LoadedPlugin* plugin, const gaggle_feature_v1* table, size_
         }
     };
 }
+
+// The responder of FeatureHost::call: everything the feature writes is kept.
+void GAGGLE_ABI collect_status(void* ctx, int32_t status) noexcept
+{
+    auto* r = static_cast<FeatureReply*>(ctx);
+    if (r->body.empty() && status >= 100 && status <= 599) r->status = status;
+}
+
+void GAGGLE_ABI collect_header(void* ctx, const char* name, const char* value) noexcept
+{
+    auto* r = static_cast<FeatureReply*>(ctx);
+    try {
+        if (name && value && Poco::icompare(std::string(name), "Content-Type") == 0) r->content_type = value;
+    } catch (...) {
+    }
+}
+
+gaggle_status GAGGLE_ABI collect_write(void* ctx, gaggle_str chunk) noexcept
+{
+    try {
+        if (chunk.size && chunk.data) static_cast<FeatureReply*>(ctx)->body.append(chunk.data, chunk.size);
+        return GAGGLE_OK;
+    } catch (...) {
+        return GAGGLE_ERR_INTERNAL;
+    }
+}
+
+gaggle_status GAGGLE_ABI collect_flush(void*) noexcept { return GAGGLE_OK; }
+
+int32_t GAGGLE_ABI collect_cancelled(const gaggle_cancel*) noexcept { return HttpServer::shutting_down() ? 1 : 0; }
 
 } // namespace
 
@@ -152,12 +194,40 @@ void FeatureHost::start_all(Router& router)
                 // as base64 (4/3 larger) inside JSON. The feature checks its own limits within this.
                 options.max_body = 72 * 1024 * 1024;
                 router.add(method, path, bridge(plugin, table, i), options);
+                mounted_routes_.add(method, path, Handler{}, options);
+                mounted_.push_back({plugin, table, i});
                 spdlog::debug("feature plugin {} serves {} {}", plugin->id(), method, path);
             } catch (const Error& e) {
                 spdlog::warn("feature plugin {}: route {} {} refused: {}", plugin->id(), method, path, e.what());
             }
         }
     }
+}
+
+std::optional<FeatureReply> FeatureHost::call(const std::string& method, const std::string& path, const std::string& body,
+                                              const std::string& user_id) const
+{
+    const RouteMatch match = mounted_routes_.match(method, path);
+    if (match.kind != RouteMatch::Kind::found) return std::nullopt;
+    const Mounted& target = mounted_[static_cast<size_t>(match.route - mounted_routes_.routes().data())];
+    RequestParts parts{method, path, "", body, user_id, {{"Content-Type", "application/json"}}, {}};
+    for (auto& [n, v] : match.params) parts.params.emplace_back(n, v);
+
+    FeatureReply reply;
+    reply.content_type = "application/octet-stream";
+    const gaggle_cancel cancel{sizeof(gaggle_cancel), &reply, &collect_cancelled};
+    const gaggle_http_responder responder{sizeof(gaggle_http_responder), &reply, &collect_status, &collect_header,
+                                          &collect_write, &collect_flush, &cancel};
+    gaggle_error err{};
+    const gaggle_status st = hand_to_feature(target.plugin, target.table, target.index, parts, responder, err);
+    if (st != GAGGLE_OK)
+        throw Error(error_kind_for(st), err.message[0] ? err.message : "plugin failed to handle the request");
+    return reply;
+}
+
+bool FeatureHost::serves(const std::string& method, const std::string& path) const
+{
+    return mounted_routes_.match(method, path).kind == RouteMatch::Kind::found;
 }
 
 void FeatureHost::stop_all()

@@ -20,3 +20,13 @@ TEST_CASE("every error kind maps to its status")
     CHECK(http_status_for(ErrorKind::bad_gateway) == 502);
     CHECK(http_status_for(ErrorKind::unavailable) == 503);
 }
+
+TEST_CASE("a relayed status maps back to its kind; one no kind answers is internal")
+{
+    for (ErrorKind kind : {ErrorKind::invalid_argument, ErrorKind::not_found, ErrorKind::conflict, ErrorKind::unprocessable,
+                           ErrorKind::unavailable, ErrorKind::gateway_timeout})
+        CHECK(error_kind_for_status(http_status_for(kind)) == kind);
+    CHECK(error_kind_for_status(500) == ErrorKind::internal);
+    CHECK(error_kind_for_status(418) == ErrorKind::internal);
+    CHECK(error_kind_for_status(0) == ErrorKind::internal);
+}
