@@ -9,6 +9,7 @@
 #include "recipe/hidden_unicode.hpp"
 #include "recipe/recipe_document.hpp"
 #include "recipe/recipe_from_session.hpp"
+#include "recipe/recipe_jobs.hpp"
 #include "recipe/recipe_prompt.hpp"
 #include "recipe/recipe_service.hpp"
 #include "recipe/recipe_yaml.hpp"
@@ -51,6 +52,7 @@ Json create_response_error(const std::string& message)
 void register_recipe_routes(Router& router, AppContext& app)
 {
     auto service = std::make_shared<RecipeService>(app.config, app.kv);
+    auto jobs = std::make_shared<RecipeJobs>(app.features, app.kv);
 
     router.add("POST", "/recipes/parse", [](Request& req, Response& res) {
         const std::string content = fields::required_string(fields::object(req.json()), "content");
@@ -87,16 +89,21 @@ void register_recipe_routes(Router& router, AppContext& app)
     });
 
     // Upstream's handler answers 200 with {id, file_name, file_path} although the 1.24 spec says 204.
-    router.add("POST", "/recipes/save", [service](Request& req, Response& res) {
+    router.add("POST", "/recipes/save", [service, jobs](Request& req, Response& res) {
         const Json& body = fields::object(req.json());
         auto recipe = fields::optional_object(body, "recipe");
         if (!recipe) throw unprocessable("missing field `recipe` (an object)");
         const SavedRecipe saved = service->save(*recipe, fields::optional_string(body, "id"));
-        res.json(Json{{"id", saved.id}, {"file_name", saved.file_name}, {"file_path", saved.file_path.string()}});
+        Json answer{{"id", saved.id}, {"file_name", saved.file_name}, {"file_path", saved.file_path.string()}};
+        // A scheduled recipe's job runs the text just saved from its next firing.
+        if (auto warning = jobs->refresh(service->by_id(saved.id), req.user_id())) answer["warning"] = *warning;
+        res.json(answer);
     }, json_body);
 
-    router.add("POST", "/recipes/delete", [service](Request& req, Response& res) {
-        service->remove(fields::required_string(fields::object(req.json()), "id"));
+    router.add("POST", "/recipes/delete", [service, jobs](Request& req, Response& res) {
+        const std::string id = fields::required_string(fields::object(req.json()), "id");
+        jobs->forget(service->by_id(id), req.user_id());
+        service->remove(id);
         res.empty(204);
     }, json_body);
 
@@ -106,19 +113,20 @@ void register_recipe_routes(Router& router, AppContext& app)
         res.empty(200);
     }, json_body);
 
-    // The cron is stored on the recipe (GET /recipes/list shows it). Running it is the scheduler
-    // plugin's job, and the plugin runs only its own jobs (POST /schedule/create): it cannot read
-    // the host's recipe bindings. So say what happened instead of claiming the recipe is
-    // scheduled: 202 with a message. Removing a schedule is complete: 200.
-    router.add("POST", "/recipes/schedule", [service, &app](Request& req, Response& res) {
+    // As upstream: the cron is stored on the recipe (GET /recipes/list shows it) and the
+    // scheduler runs it as a job named after the recipe file (GET /schedule/list), answered
+    // here. Without a scheduler plugin the cron is only stored: 202 says so.
+    router.add("POST", "/recipes/schedule", [service, jobs](Request& req, Response& res) {
         const Json& body = fields::object(req.json());
+        const RecipeFile recipe = service->by_id(fields::required_string(body, "id"));
         const auto cron = fields::optional_string(body, "cron_schedule");
-        service->set_schedule(fields::required_string(body, "id"), cron);
+        if (cron) check_cron_shape(*cron);
+        const auto job = jobs->apply(recipe, cron, req.user_id());
+        service->set_schedule(recipe.id, cron);
+        if (job) return res.json(*job);
         if (!cron) return res.empty(200);
-        const bool scheduler_running = app.router.match("GET", "/schedule/list").kind == RouteMatch::Kind::found;
-        res.json(Json{{"message", "The schedule '" + *cron + "' is stored on the recipe, but it will not fire by itself: " +
-                                      (scheduler_running ? std::string("create a job for it with POST /schedule/create.")
-                                                         : std::string("no scheduler plugin is running in this server."))}},
+        res.json(Json{{"message", "The schedule '" + *cron + "' is stored on the recipe, but no scheduler plugin is "
+                                  "running in this server to fire it."}},
                  202);
     }, json_body);
 

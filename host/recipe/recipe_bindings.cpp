@@ -11,6 +11,7 @@ namespace {
 
 const std::string slash_prefix = "slash_command:";
 const std::string cron_prefix = "schedule_cron:";
+const std::string job_prefix = "schedule_job:";
 
 // Commands the desktop and the agent already give a meaning to.
 const char* const builtin_commands[] = {"clear", "compact", "summarize", "prompt", "prompts", "recipe", "help"};
@@ -87,10 +88,22 @@ void RecipeBindings::set_schedule_cron(const std::string& recipe_path, const std
     kv_.put(kv_namespace, cron_prefix + recipe_path, *cron);
 }
 
+std::optional<std::string> RecipeBindings::schedule_job(const std::string& recipe_path) const
+{
+    return kv_.get(kv_namespace, job_prefix + recipe_path);
+}
+
+void RecipeBindings::set_schedule_job(const std::string& recipe_path, const std::optional<std::string>& job_id)
+{
+    if (job_id) kv_.put(kv_namespace, job_prefix + recipe_path, *job_id);
+    else kv_.erase(kv_namespace, job_prefix + recipe_path);
+}
+
 void RecipeBindings::forget(const std::string& recipe_path)
 {
     kv_.erase(kv_namespace, slash_prefix + recipe_path);
     kv_.erase(kv_namespace, cron_prefix + recipe_path);
+    kv_.erase(kv_namespace, job_prefix + recipe_path);
 }
 
 } // namespace gaggle

@@ -33,6 +33,10 @@ public:
     // (5 fields, or 6 with seconds first as upstream writes them, or an @daily-style macro).
     void set_schedule_cron(const std::string& recipe_path, const std::optional<std::string>& cron);
 
+    // The scheduler plugin's job that runs the recipe on its cron (recipe_jobs.hpp).
+    std::optional<std::string> schedule_job(const std::string& recipe_path) const;
+    void set_schedule_job(const std::string& recipe_path, const std::optional<std::string>& job_id);
+
     // Drops everything attached to a recipe (when its file is deleted).
     void forget(const std::string& recipe_path);
 

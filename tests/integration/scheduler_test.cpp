@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <ctime>
+#include <filesystem>
 #include <future>
 #include <set>
 #include <thread>
@@ -312,6 +313,65 @@ TEST_CASE("two hosts on one store run each occurrence exactly once")
     CHECK(stamped == recorded);
 }
 
+TEST_CASE("a library recipe scheduled with /recipes/schedule runs as a scheduler job that follows its cron, text and removal")
+{
+    AgentHarness h(Json::array({text_reply("digest written")}));
+    auto& s = h.server();
+    const Json digest{{"title", "Nightly digest"}, {"description", "digests"}, {"instructions", "Summarise yesterday."}, {"prompt", "Go."}};
+    auto saved = send(s, "POST", "/recipes/save", Json{{"recipe", digest}}.dump());
+    REQUIRE(saved.status == 200);
+    const std::string recipe_id = body_of(saved)["id"];
+    const std::string stem = std::filesystem::path(body_of(saved)["file_path"].get<std::string>()).stem().string();
+
+    // A job already holds the file's name: the recipe's job takes the next free one.
+    REQUIRE(send(s, "POST", "/schedule/create", create_body(stem, "0 0 1 1 *").dump()).status == 200);
+    auto scheduled = send(s, "POST", "/recipes/schedule", Json{{"id", recipe_id}, {"cron_schedule", "0 0 3 * * *"}}.dump());
+    REQUIRE(scheduled.status == 200);
+    const std::string job_id = body_of(scheduled)["id"];
+    CHECK(job_id == stem + "_2");
+    CHECK(job_of(s, job_id)["cron"] == "0 0 3 * * *");
+    CHECK(job_of(s, stem)["cron"] == "0 0 1 1 *"); // the other job is untouched
+
+    // Bad crons: the shape check, then the scheduler's own (a date that never comes); neither is stored.
+    CHECK(send(s, "POST", "/recipes/schedule", Json{{"id", recipe_id}, {"cron_schedule", "every night"}}.dump()).status == 400);
+    auto never = send(s, "POST", "/recipes/schedule", Json{{"id", recipe_id}, {"cron_schedule", "0 0 30 2 *"}}.dump());
+    CHECK(never.status == 400);
+    CHECK(message_of(never).find("never fires") != std::string::npos);
+    CHECK(job_of(s, job_id)["cron"] == "0 0 3 * * *");
+
+    // Saved again, the job runs the new text; a new cron moves the same job.
+    Json edited = digest;
+    edited["instructions"] = "Summarise the release notes.";
+    REQUIRE(send(s, "POST", "/recipes/save", Json{{"recipe", edited}, {"id", recipe_id}}.dump()).status == 200);
+    auto every_second = send(s, "POST", "/recipes/schedule", Json{{"id", recipe_id}, {"cron_schedule", "* * * * * *"}}.dump());
+    REQUIRE(every_second.status == 200);
+    CHECK(body_of(every_second)["id"] == job_id);
+    REQUIRE(eventually([&] { return !schedule_sessions(s, job_id).empty(); }));
+    REQUIRE(eventually([&] {
+        for (auto& rq : h.provider().requests())
+            if (rq.body.find("Summarise the release notes.") != std::string::npos) return true;
+        return false;
+    }));
+    for (auto& rq : h.provider().requests()) CHECK(rq.body.find("Summarise yesterday.") == std::string::npos);
+    const Json listed = body_of(s.get("/recipes/list"));
+    for (auto& m : listed["manifests"])
+        if (m["id"] == recipe_id) CHECK(m["schedule_cron"] == "* * * * * *");
+
+    // Unscheduled: the job goes (even mid-run), the manifest forgets the cron.
+    REQUIRE(send(s, "POST", "/recipes/schedule", Json{{"id", recipe_id}}.dump()).status == 200);
+    CHECK(job_of(s, job_id).is_null());
+    const Json unbound = body_of(s.get("/recipes/list"));
+    for (auto& m : unbound["manifests"])
+        if (m["id"] == recipe_id) CHECK(m["schedule_cron"].is_null());
+
+    // Scheduled again, then the recipe deleted: its job goes with it.
+    REQUIRE(send(s, "POST", "/recipes/schedule", Json{{"id", recipe_id}, {"cron_schedule", "@daily"}}.dump()).status == 200);
+    CHECK_FALSE(job_of(s, job_id).is_null());
+    REQUIRE(send(s, "POST", "/recipes/delete", Json{{"id", recipe_id}}.dump()).status == 204);
+    CHECK(job_of(s, job_id).is_null());
+    CHECK_FALSE(job_of(s, stem).is_null());
+}
+
 TEST_CASE("disabling the scheduler plugin removes its routes")
 {
     ServerProcess::Options o;
@@ -320,6 +380,14 @@ TEST_CASE("disabling the scheduler plugin removes its routes")
     CHECK(send(s, "POST", "/schedule/create", create_body("x", "@daily").dump()).status == 404);
     CHECK(s.get("/schedule/list").status == 404);
     CHECK(s.get("/status").status == 200);
+
+    // A library recipe's cron is still stored, and the answer says nothing will fire it.
+    auto saved = send(s, "POST", "/recipes/save", Json{{"recipe", recipe("Digest.")}}.dump());
+    REQUIRE(saved.status == 200);
+    auto stored = send(s, "POST", "/recipes/schedule", Json{{"id", body_of(saved)["id"]}, {"cron_schedule", "@daily"}}.dump());
+    CHECK(stored.status == 202);
+    CHECK(message_of(stored).find("no scheduler plugin is running") != std::string::npos);
+    CHECK(send(s, "POST", "/recipes/schedule", Json{{"id", body_of(saved)["id"]}}.dump()).status == 200);
 }
 
 TEST_CASE("an occurrence missed while no host ran is skipped, or run once when configured so")

@@ -5,6 +5,7 @@
 #include "recipe/hidden_unicode.hpp"
 #include "recipe/recipe_document.hpp"
 #include "recipe/recipe_id.hpp"
+#include "recipe/recipe_jobs.hpp"
 #include "recipe/recipe_library.hpp"
 #include "recipe/recipe_yaml.hpp"
 #include "recipe/render.hpp"
@@ -249,4 +250,15 @@ TEST_CASE("recipe library: folders, listing newest first, ids, save and bad file
     CHECK(found->recipe["title"] == "Release readiness");
     CHECK_FALSE(find_recipe_by_id(dirs, "0000000000000000"));
     fs::remove_all(root);
+}
+
+TEST_CASE("a scheduled recipe's job is named after its file, in the characters a job id may hold")
+{
+    CHECK(job_id_for_recipe_file("/r/daily-report.yaml") == "daily-report");
+    CHECK(job_id_for_recipe_file("/r/Weekly Sync_2.json") == "Weekly Sync_2");
+    CHECK(job_id_for_recipe_file("/r/release.notes.yaml") == "release_notes");
+    CHECK(job_id_for_recipe_file("/r/caf\xC3\xA9.yaml") == "caf__");
+    CHECK(job_id_for_recipe_file("/r/.yaml") == "_yaml"); // a dot file: its whole name is the stem
+    CHECK(job_id_for_recipe_file("") == "recipe");
+    CHECK(job_id_for_recipe_file("/r/" + std::string(300, 'a') + ".yaml").size() == 100);
 }

@@ -256,11 +256,17 @@ private:
         const Json body = parse_body(request.body);
         const std::string cron = required_string(body, "cron");
         check_cron(cron, scheduler_.settings());
+        // Beyond upstream: a `recipe` replaces the job's copy (the host sends it when a
+        // scheduled library recipe is saved again).
+        const bool new_recipe = body.contains("recipe") && !body["recipe"].is_null();
+        if (new_recipe) check_recipe(body);
         std::lock_guard lock(edits_);
         Job job = existing(id);
         job.cron = cron;
+        if (new_recipe) job.recipe = body["recipe"];
         if (!scheduler_.change_if_idle(id, [&] { store_.put(job); }))
             throw ClientError{400, "job '" + id + "' is running; update it when the run has ended"};
+        if (new_recipe) write_source(job);
         scheduler_.sync_job(id);
         return sdk::Response::json(job_json(job).dump());
     }
