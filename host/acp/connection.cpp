@@ -355,6 +355,12 @@ void Connection::cancel(const Json& params)
 
 void Connection::ask_permission(const std::string& session_id, const Json& action_data)
 {
+    // An MCP server's question (elicitation): ACP has no stable way to put it to the client
+    // yet, so the server is told no at once rather than left waiting for its timeout.
+    if (action_data.value("actionType", std::string()) == "elicitation") {
+        app_.agent_services.elicitations.deliver(session_id, action_data.value("id", std::string()), Json());
+        return;
+    }
     std::int64_t id;
     {
         std::lock_guard lock(mutex_);

@@ -36,7 +36,8 @@ void PromptTurn::on_event(const Json& event)
     if (message.contains("content") && message["content"].is_array())
         for (const auto& item : message["content"])
             if (item.is_object() && item.value("type", "") == "actionRequired" && item.contains("data") &&
-                item["data"].is_object() && item["data"].value("actionType", "") == "toolConfirmation")
+                item["data"].is_object() &&
+                (item["data"].value("actionType", "") == "toolConfirmation" || item["data"].value("actionType", "") == "elicitation"))
                 ask_(session_id_, item["data"]);
     for (auto& update : message_updates(message))
         out_.send(make_notification("session/update", Json{{"sessionId", session_id_}, {"update", std::move(update)}}));

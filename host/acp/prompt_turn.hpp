@@ -16,8 +16,9 @@ namespace gaggle::acp {
 
 class PromptTurn {
 public:
-    // Called on the turn's thread with an actionRequired toolConfirmation's data; the turn then
-    // waits in the ConfirmationBroker until the answer is delivered or the turn is cancelled.
+    // Called on the turn's thread with an actionRequired toolConfirmation's or elicitation's
+    // data; the turn then waits in the ConfirmationBroker (ElicitationBroker) until the answer is
+    // delivered or the turn is cancelled.
     using AskPermission = std::function<void(const std::string& session_id, const Json& action_data)>;
 
     PromptTurn(Json request_id, std::string session_id, Outbox& out, AskPermission ask);

@@ -79,6 +79,7 @@ void McpExtension::start_now()
     mcp::ClientOptions options = options_;
     options.timeout = spec_.timeout;
     options.on_notification = [this](const std::string& method, const Json&) { on_notification(method); };
+    options.elicitation = [this](const Json& params) { return elicit(params); };
     auto client = std::make_shared<mcp::McpClient>(options);
     {
         std::lock_guard lock(mutex_);
@@ -207,6 +208,12 @@ Json McpExtension::call_tool(const ToolContext& context, const std::string& tool
     mcp::RequestOptions options;
     options.cancel = context.cancel;
     options.notify = context.notify;
+    const auto active = begin_call(context);
+    struct EndCall {
+        McpExtension* self;
+        std::shared_ptr<ActiveCall> call;
+        ~EndCall() { self->end_call(call); }
+    } end_call_on_exit{this, active};
     try {
         Json result = client->request("tools/call", params, options);
         if (!result.is_object() || !result.contains("content") || !result["content"].is_array())
@@ -228,6 +235,52 @@ Json McpExtension::call_tool(const ToolContext& context, const std::string& tool
     } catch (const std::exception& e) {
         return error_result("The extension " + spec_.name + " could not be reached: " + e.what());
     }
+}
+
+std::shared_ptr<McpExtension::ActiveCall> McpExtension::begin_call(const ToolContext& context)
+{
+    auto call = std::make_shared<ActiveCall>(ActiveCall{&context});
+    std::lock_guard lock(calls_mutex_);
+    active_calls_.push_back(call);
+    return call;
+}
+
+void McpExtension::end_call(const std::shared_ptr<ActiveCall>& call)
+{
+    std::unique_lock lock(calls_mutex_);
+    active_calls_.remove(call);
+    call->ended = true;
+    // The context dies when this returns: wait for a question still using it to give up.
+    calls_cv_.wait(lock, [&] { return call->askers == 0; });
+}
+
+Json McpExtension::elicit(const Json& params)
+{
+    std::shared_ptr<ActiveCall> call;
+    {
+        std::lock_guard lock(calls_mutex_);
+        // MCP does not say which call a question belongs to; the latest one in flight is the
+        // one whose server is waiting on it in every case but concurrent calls to one server.
+        if (!active_calls_.empty() && active_calls_.back()->context->elicit) call = active_calls_.back();
+        if (!call) return Json{{"action", "decline"}};
+        ++call->askers;
+    }
+    Json answer;
+    try {
+        answer = call->context->elicit(params, [this, call] {
+            std::lock_guard lock(calls_mutex_);
+            return call->ended;
+        });
+    } catch (const std::exception& e) {
+        spdlog::warn("extension {}: elicitation failed: {}", spec_.name, e.what());
+        answer = Json{{"action", "cancel"}};
+    }
+    {
+        std::lock_guard lock(calls_mutex_);
+        --call->askers;
+    }
+    calls_cv_.notify_all();
+    return answer;
 }
 
 Json McpExtension::request(const std::string& method, const Json& params)

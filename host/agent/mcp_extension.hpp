@@ -8,6 +8,7 @@
 #include "mcp/mcp_client.hpp"
 
 #include <condition_variable>
+#include <list>
 #include <thread>
 
 namespace gaggle {
@@ -49,6 +50,19 @@ private:
     // The running client, restarting a server that died; throws with the reason when it cannot.
     std::shared_ptr<mcp::McpClient> live_client();
     void on_notification(const std::string& method);
+    // Answers the server's elicitation/create (on an MCP client thread) through the call in
+    // flight that it belongs to; declines when no call is in flight or nobody can answer.
+    Json elicit(const Json& params);
+
+    // A tools/call in flight. The server's questions reach the person through its context; the
+    // call does not return while one is being asked, and `ended` releases the asker.
+    struct ActiveCall {
+        const ToolContext* context;
+        bool ended = false;
+        int askers = 0;
+    };
+    std::shared_ptr<ActiveCall> begin_call(const ToolContext& context);
+    void end_call(const std::shared_ptr<ActiveCall>& call);
 
     const mcp::ExtensionSpec spec_;
     const mcp::ChannelOpener opener_;
@@ -63,6 +77,9 @@ private:
     bool tools_stale_ = false;
     std::thread starter_;
     std::mutex restart_mutex_; // one restart at a time
+    std::mutex calls_mutex_;
+    std::condition_variable calls_cv_;
+    std::list<std::shared_ptr<ActiveCall>> active_calls_;
 };
 
 } // namespace gaggle

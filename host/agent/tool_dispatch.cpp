@@ -1,5 +1,6 @@
 #include "agent/tool_dispatch.hpp"
 
+#include "agent/elicitation.hpp"
 #include "agent/messages.hpp"
 
 #include "agent/worker_pool.hpp"
@@ -51,6 +52,12 @@ Json run_one(TurnContext& ctx, const ToolCall& call)
     tc.notify = [&ctx, id = call.id](const Json& n) {
         ctx.emit(Json{{"type", "Notification"}, {"request_id", id}, {"message", n}});
     };
+    // An unattended turn has nobody to ask: the extension is told no (the call's ToolContext
+    // has no elicit).
+    if (!ctx.deny_on_approval)
+        tc.elicit = [&ctx](const Json& params, const std::function<bool()>& abandoned) {
+            return elicit_from_user(ctx, params, abandoned);
+        };
     try {
         Json result = ctx.tools.call(tc, call.name, call.arguments);
         if (!result.is_object() || !result.contains("content")) throw std::runtime_error("tool returned no content");

@@ -32,6 +32,12 @@ struct ToolContext {
     const CancelToken* cancel = nullptr;
     // Forwards an MCP notification (progress, logging) for this call to the client.
     std::function<void(const Json& notification)> notify;
+    // Asks the person driving the turn for structured input (the params of an MCP
+    // elicitation/create) and blocks for the answer: an MCP ElicitResult, {action: accept,
+    // content} or {action: decline|cancel}. It gives up (cancel) when the turn is cancelled or
+    // `abandoned` (polled; may be empty) turns true. Empty when nobody can answer (an unattended
+    // turn). Called on a thread of the MCP client while this call is in flight.
+    std::function<Json(const Json& params, const std::function<bool()>& abandoned)> elicit;
 };
 
 class ToolSource {

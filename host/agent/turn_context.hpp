@@ -25,6 +25,7 @@ struct AgentServices {
     const ProviderCatalog& providers;
     PermissionStore& permissions;
     ConfirmationBroker& confirmations;
+    ElicitationBroker& elicitations;
     const Config& config;
 };
 

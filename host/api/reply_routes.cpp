@@ -1,5 +1,6 @@
 // POST /reply (the 1.24 chat stream) and POST /action-required/tool-confirmation.
 #include "agent/confirmations.hpp"
+#include "agent/messages.hpp"
 #include "agent/turn_service.hpp"
 #include "api/fields.hpp"
 #include "api/routes.hpp"
@@ -105,6 +106,13 @@ void register_reply_routes(Router& router, AppContext& app)
             const std::string session_id = fields::required_string(body, "session_id");
             auto message = body.find("user_message");
             if (message == body.end() || message->is_null()) throw unprocessable("missing field `user_message`");
+            if (deliver_elicitation_answer(app, req.user_id(), session_id, *message)) {
+                // The turn that asked goes on in its own stream; this one only ends, as upstream's.
+                const SessionInfo session = app.sessions.get_session(req.user_id(), session_id);
+                res.header("Cache-Control", "no-cache");
+                return res.text("data: " + Json{{"type", "Finish"}, {"reason", "stop"}, {"token_state", token_state(session.tokens)}}.dump() + "\n\n",
+                                200, "text/event-stream");
+            }
             auto history = fields::optional_array(body, "override_conversation");
             if (!history) history = fields::optional_array(body, "conversation_so_far");
             stream_turn(app, prepare_turn(app, req.user_id(), session_id, *message, history), req, res);

@@ -11,6 +11,13 @@ namespace gaggle {
 TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::string& session_id, Json user_message,
                          std::optional<Json> override_conversation);
 
+// When `user_message` answers an MCP elicitation (an actionRequired elicitationResponse, as the
+// desktop sends it in a new reply), hands the answer to the turn waiting for it and returns true:
+// such a message starts no turn. Throws not_found when no elicitation with that id waits in the
+// session (or the session is not this user's).
+bool deliver_elicitation_answer(AppContext& app, const std::string& owner, const std::string& session_id,
+                                const Json& user_message);
+
 // A user text message as the desktop builds it.
 Json user_text_message(const std::string& text);
 

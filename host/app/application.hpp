@@ -2,6 +2,7 @@
 // The server, assembled: config, logging, plugins, routes, and the HTTP listener. Construction does
 // everything that can fail for configuration reasons (bad port, unreadable paths) before start()
 // binds the socket; members are declared in the order they must be built and torn down.
+#include "agent/confirmations.hpp"
 #include "app/app_context.hpp"
 #include "config/config.hpp"
 #include "config/server_settings.hpp"
@@ -22,7 +23,6 @@ namespace gaggle {
 class AgentManager;
 class ProviderCatalog;
 class PermissionStore;
-class ConfirmationBroker;
 class TurnService;
 struct AgentServices;
 
@@ -56,6 +56,7 @@ private:
     std::unique_ptr<ProviderCatalog> providers_;
     std::unique_ptr<PermissionStore> permissions_;
     std::unique_ptr<ConfirmationBroker> confirmations_;
+    std::unique_ptr<ElicitationBroker> elicitations_;
     std::unique_ptr<AgentServices> agent_services_;
     std::unique_ptr<TurnService> turns_;
     Router router_;

@@ -220,6 +220,105 @@ TEST_CASE("sampling: a server's sampling/createMessage is answered by the sessio
     CHECK(sampled.dump().find("ask the server to sample") == std::string::npos);
 }
 
+namespace {
+
+// Reads the stream up to the elicitation the turn shows; its actionRequired data.
+Json wait_for_elicitation(SseClient& stream)
+{
+    while (auto e = stream.next(30000)) {
+        if (e->type() != "Message") continue;
+        const Json message = e->json()["message"];
+        for (auto& c : message["content"])
+            if (c["type"] == "actionRequired" && c["data"]["actionType"] == "elicitation") {
+                CHECK(message["metadata"]["userVisible"] == true);
+                CHECK(message["metadata"]["agentVisible"] == false);
+                return c["data"];
+            }
+    }
+    return Json();
+}
+
+Json elicitation_response(const std::string& id, const Json& user_data)
+{
+    return Json{{"role", "user"}, {"created", 1700000000},
+                {"content", Json::array({Json{{"type", "actionRequired"},
+                                              {"data", {{"actionType", "elicitationResponse"}, {"id", id}, {"user_data", user_data}}}}})},
+                {"metadata", {{"userVisible", false}, {"agentVisible", true}}}};
+}
+
+} // namespace
+
+TEST_CASE("elicitation: a server's question is shown in the turn and answered by a later reply, as the desktop does")
+{
+    AgentHarness h(json::array({scripted_tool_call("e1", "everything__trigger-elicitation-request", "{}"),
+                                scripted_text("Thanks, Ada."),
+                                scripted_tool_call("e2", "everything__trigger-elicitation-request", "{}"),
+                                scripted_text("Understood.")}));
+    const std::string id = start_with(h, Json::array({everything_config()}));
+
+    // Accepted: the form's values reach the server, the turn goes on in its own stream.
+    auto turn = h.reply(id, "ask me for my details");
+    const Json asked = wait_for_elicitation(*turn);
+    REQUIRE(asked.is_object());
+    CHECK(asked["message"] == "Please provide inputs for the following fields:");
+    CHECK(asked["requested_schema"]["required"] == Json::array({"name"}));
+    const std::string elicitation_id = asked["id"];
+
+    // An answer for an id nobody waits on, or in another session, is a 404; the question stays.
+    const std::string other = start_with(h, Json::array());
+    CHECK(h.post("/reply", Json{{"session_id", id}, {"user_message", elicitation_response("elicit_nobody", {{"name", "x"}})}}).status == 404);
+    CHECK(h.post("/reply", Json{{"session_id", other}, {"user_message", elicitation_response(elicitation_id, {{"name", "x"}})}}).status == 404);
+    auto malformed = h.post("/reply", Json{{"session_id", id}, {"user_message", elicitation_response("", {{"name", "x"}})}});
+    CHECK(malformed.status == 422);
+
+    auto answered = h.post("/reply", Json{{"session_id", id},
+                                          {"user_message", elicitation_response(elicitation_id, {{"name", "Ada Lovelace"}, {"check", true}})}});
+    REQUIRE(answered.status == 200);
+    CHECK(answered.body.find("\"Finish\"") != std::string::npos);
+    auto events = data_events(turn->rest());
+    const Json* accepted = tool_response(events, "e1");
+    REQUIRE(accepted);
+    CHECK(result_text(*accepted).find("Name: Ada Lovelace") != std::string::npos);
+    CHECK(result_text(*accepted).find("Agreed to terms: true") != std::string::npos);
+    CHECK(streamed_text(events) == "Thanks, Ada.");
+    // Answered once: a second answer finds nothing waiting.
+    CHECK(h.post("/reply", Json{{"session_id", id}, {"user_message", elicitation_response(elicitation_id, {{"name", "x"}})}}).status == 404);
+
+    // Declined through the 1.34 route: no form at all; nothing new starts in the session.
+    auto second = h.reply(id, "ask again");
+    const Json again = wait_for_elicitation(*second);
+    REQUIRE(again.is_object());
+    auto declined = h.post("/sessions/" + id + "/reply",
+                           Json{{"request_id", "r-decline"}, {"user_message", elicitation_response(again["id"], nullptr)}});
+    REQUIRE(declined.status == 200);
+    CHECK(Json::parse(declined.body)["request_id"] == "r-decline");
+    events = data_events(second->rest());
+    const Json* refused = tool_response(events, "e2");
+    REQUIRE(refused);
+    CHECK(result_text(*refused).find("declined") != std::string::npos);
+    CHECK(h.provider().requests().size() == 4); // the answers started no turn
+}
+
+TEST_CASE("elicitation with nobody to answer: a direct tool call is declined at once, a client that leaves cancels it")
+{
+    AgentHarness h(json::array({scripted_tool_call("e1", "everything__trigger-elicitation-request", "{}"), scripted_text("late")}));
+    const std::string id = start_with(h, Json::array({everything_config()}));
+    auto direct = h.post("/agent/call_tool", Json{{"session_id", id}, {"name", "everything__trigger-elicitation-request"}, {"arguments", Json::object()}});
+    REQUIRE(direct.status == 200);
+    CHECK(Json::parse(direct.body)["content"][0]["text"].get<std::string>().find("declined") != std::string::npos);
+
+    auto turn = h.reply(id, "ask me");
+    const Json asked = wait_for_elicitation(*turn);
+    REQUIRE(asked.is_object());
+    turn->close(); // the person goes away: the turn is cancelled and the question with it
+    bool forgotten = false;
+    for (int i = 0; i < 100 && !forgotten; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        forgotten = h.post("/reply", Json{{"session_id", id}, {"user_message", elicitation_response(asked["id"], {{"name", "x"}})}}).status == 404;
+    }
+    CHECK(forgotten);
+}
+
 TEST_CASE("a server killed mid-call answers a clear error and is started again on the next use")
 {
     AgentHarness h(json::array());

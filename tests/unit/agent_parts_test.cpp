@@ -1,6 +1,7 @@
 // The agent's building blocks on their own: event bus replay, permissions, confirmations,
 // session naming, what an MCP server may ask the model through sampling.
 #include "agent/confirmations.hpp"
+#include "agent/elicitation.hpp"
 #include "agent/mcp_sampling.hpp"
 #include "agent/event_bus.hpp"
 #include "agent/permissions.hpp"
@@ -10,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -176,4 +178,46 @@ TEST_CASE("sampling: a server's messages become chat messages; anything else is 
     CHECK_THROWS_AS(sampling_chat_messages(many), Error);
     Json huge{{"messages", Json::array({{{"role", "user"}, {"content", {{"type", "text"}, {"text", std::string(1100 * 1024, 'x')}}}}})}};
     CHECK_THROWS_AS(sampling_chat_messages(huge), Error);
+}
+
+TEST_CASE("elicitation answers: found in a reply's message by shape, malformed ones refused, others ignored")
+{
+    auto message = [](const Json& data) {
+        return Json{{"role", "user"}, {"content", Json::array({Json{{"type", "actionRequired"}, {"data", data}}})}};
+    };
+    const auto answer = elicitation_answer_in(message({{"actionType", "elicitationResponse"}, {"id", "e1"}, {"user_data", {{"a", 1}}}}));
+    REQUIRE(answer);
+    CHECK(answer->id == "e1");
+    CHECK(answer->user_data == Json{{"a", 1}});
+    CHECK(elicitation_answer_in(message({{"actionType", "elicitationResponse"}, {"id", "e2"}}))->user_data.is_null());
+    CHECK_FALSE(elicitation_answer_in(message({{"actionType", "toolConfirmation"}, {"id", "e1"}})));
+    CHECK_FALSE(elicitation_answer_in(Json{{"role", "user"}, {"content", Json::array({Json{{"type", "text"}, {"text", "hi"}}})}}));
+    CHECK_FALSE(elicitation_answer_in(Json{{"content", "not an array"}}));
+    CHECK_FALSE(elicitation_answer_in(Json::array()));
+    CHECK_FALSE(elicitation_answer_in(message("not an object")));
+    CHECK_THROWS_AS(elicitation_answer_in(message({{"actionType", "elicitationResponse"}})), Error);
+    CHECK_THROWS_AS(elicitation_answer_in(message({{"actionType", "elicitationResponse"}, {"id", 5}})), Error);
+    CHECK_THROWS_AS(elicitation_answer_in(message({{"actionType", "elicitationResponse"}, {"id", ""}})), Error);
+}
+
+TEST_CASE("pending answers: delivered once to the asker of that session and id; a give-up releases the wait")
+{
+    ElicitationBroker broker;
+    CancelToken never;
+    broker.expect("s1", "q");
+    CHECK_FALSE(broker.deliver("s2", "q", Json{{"x", 1}})); // another session's question
+    CHECK(broker.deliver("s1", "q", Json{{"x", 1}}));
+    CHECK_FALSE(broker.deliver("s1", "q", Json{{"x", 2}})); // already answered
+    CHECK(broker.wait("s1", "q", never) == Json{{"x", 1}});
+    CHECK_FALSE(broker.deliver("s1", "q", Json{{"x", 3}})); // forgotten once collected
+
+    broker.expect("s1", "r");
+    std::atomic<bool> give_up{false};
+    std::thread later([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        give_up = true;
+    });
+    CHECK_FALSE(broker.wait("s1", "r", never, [&] { return give_up.load(); }));
+    later.join();
+    CHECK_FALSE(broker.deliver("s1", "r", Json::object()));
 }

@@ -42,6 +42,7 @@ struct AgentRig {
     std::unique_ptr<ProviderCatalog> catalog;
     std::unique_ptr<PermissionStore> permissions;
     ConfirmationBroker confirmations;
+    ElicitationBroker elicitations;
     std::unique_ptr<AgentServices> services;
     std::unique_ptr<AgentManager> agents;
 
@@ -58,7 +59,7 @@ struct AgentRig {
         plugins->scan({dir.append("/capture")});
         catalog = std::make_unique<ProviderCatalog>(*plugins, config);
         permissions = std::make_unique<PermissionStore>(root.path() / "permission.yaml");
-        services = std::make_unique<AgentServices>(AgentServices{*store, *catalog, *permissions, confirmations, config});
+        services = std::make_unique<AgentServices>(AgentServices{*store, *catalog, *permissions, confirmations, elicitations, config});
         agents = std::make_unique<AgentManager>(*store, config);
         turns = std::make_unique<TurnService>(*services, *agents);
     }
