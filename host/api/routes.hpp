@@ -14,6 +14,7 @@ void register_reply_routes(Router& router, AppContext& app);
 void register_session_event_routes(Router& router, AppContext& app);
 void register_provider_routes(Router& router, AppContext& app);
 void register_seed_routes(Router& router, AppContext& app);
+void register_seed_extension_routes(Router& router, AppContext& app);
 void register_extension_routes(Router& router, AppContext& app);
 void register_config_extension_routes(Router& router, AppContext& app);
 void register_recipe_routes(Router& router, AppContext& app);

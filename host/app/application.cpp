@@ -87,6 +87,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     register_session_event_routes(router_, *context_);
     register_provider_routes(router_, *context_);
     register_seed_routes(router_, *context_);
+    register_seed_extension_routes(router_, *context_);
     register_extension_routes(router_, *context_);
     register_config_extension_routes(router_, *context_);
     register_recipe_routes(router_, *context_);

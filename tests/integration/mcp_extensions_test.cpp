@@ -467,3 +467,71 @@ TEST_CASE("no server outlives its agent or its host: stop, SIGTERM, SIGKILL")
     }
     for (auto& id : ids) CHECK(eventually([&] { return session_processes(id).empty(); }));
 }
+
+TEST_CASE("seed extension routes: goose-api's list, add and remove and the deployment guide's enable and disable configure new sessions")
+{
+    TempDir dir;
+    const std::string allowlist = (dir.path() / "allowlist.yaml").string();
+    std::ofstream(allowlist) << "extensions:\n  - id: everything\n    command: node " << everything_script() << " stdio\n";
+    AgentHarness h(json::array(), {{"GOOSE_ALLOWLIST", allowlist}});
+    auto names = [&] { return Json::parse(h.server().get("/extensions/list").body)["extensions"]; };
+    auto has = [](const Json& list, const std::string& name) { return std::find(list.begin(), list.end(), Json(name)) != list.end(); };
+    auto entry = [&](const std::string& name) {
+        const Json listed = Json::parse(h.server().get("/extensions").body);
+        for (auto& e : listed["extensions"])
+            if (e["name"] == name) return e;
+        return Json();
+    };
+    CHECK(has(names(), "developer"));
+    CHECK(has(names(), "todo"));
+    CHECK_FALSE(has(names(), "memory"));
+
+    // goose-api's add: the extension is configured, enabled, and a new session runs it.
+    auto added = h.post("/extensions/add", everything_config());
+    REQUIRE(added.status == 200);
+    CHECK(Json::parse(added.body) == Json{{"error", false}, {"message", nullptr}});
+    CHECK(has(names(), "everything"));
+    const std::string id = h.start_session();
+    bool loaded = false;
+    const Json resumed = resume(h, id);
+    for (auto& r : resumed["extension_results"])
+        if (r["name"] == "everything") loaded = r["success"] == true;
+    CHECK_MESSAGE(loaded, resumed["extension_results"].dump());
+
+    // Refusals keep goose-api's shape with the right status.
+    auto bad = h.post("/extensions/add", Json{{"type", "stdio"}, {"name", "x"}});
+    CHECK(bad.status == 422);
+    CHECK(Json::parse(bad.body)["error"] == true);
+    CHECK(Json::parse(bad.body)["message"].get<std::string>().find("cmd") != std::string::npos);
+    auto refused = h.post("/extensions/add", Json{{"type", "stdio"}, {"name", "shell"}, {"cmd", "sh"}, {"args", Json::array({"-c", "true"})}});
+    CHECK(refused.status == 403);
+    CHECK(Json::parse(refused.body)["message"].get<std::string>().find("allowlist") != std::string::npos);
+    CHECK(entry("shell").is_null());
+
+    // The deployment guide's switches.
+    auto off = h.post("/extensions/everything/disable", Json::object());
+    REQUIRE(off.status == 200);
+    CHECK(Json::parse(off.body)["enabled"] == false);
+    CHECK_FALSE(has(names(), "everything"));
+    CHECK(entry("everything")["cmd"] == "node"); // still configured
+    CHECK(Json::parse(h.post("/extensions/everything/enable", Json::object()).body)["enabled"] == true);
+    CHECK(has(names(), "everything"));
+    CHECK(h.post("/extensions/memory/enable", Json::object()).status == 200); // a bundled one
+    CHECK(has(names(), "memory"));
+    auto unknown = h.post("/extensions/nothing/enable", Json::object());
+    CHECK(unknown.status == 404);
+    CHECK(Json::parse(unknown.body)["message"] == "Extension nothing is not configured");
+
+    // goose-api's remove takes the bare name; a bundled extension is switched off instead.
+    auto removed = h.post("/extensions/remove", Json("everything"));
+    REQUIRE(removed.status == 200);
+    CHECK(Json::parse(removed.body)["error"] == false);
+    CHECK(entry("everything").is_null());
+    CHECK(h.post("/extensions/remove", Json{{"name", "todo"}}).status == 200);
+    CHECK(entry("todo")["enabled"] == false);
+    CHECK_FALSE(has(names(), "todo"));
+    auto gone = h.post("/extensions/remove", Json("nothing"));
+    CHECK(gone.status == 404);
+    CHECK(Json::parse(gone.body)["error"] == true);
+    CHECK(h.post("/extensions/remove", Json(5)).status == 422);
+}
