@@ -1,5 +1,7 @@
 #pragma once
-// GOOSE_ALLOWLIST: when set, the stdio commands an extension may run. The value names a YAML file
+// GOOSE_ALLOWLIST: when set, the stdio commands an extension may run. The value names a YAML file,
+// or an http(s) URL serving one (fetched again at most once a minute; one that cannot be fetched
+// or read allows nothing),
 //   extensions:
 //     - id: everything
 //       command: npx -y @modelcontextprotocol/server-everything

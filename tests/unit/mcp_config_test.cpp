@@ -1,12 +1,22 @@
-// ExtensionConfig checks, extension keys and the allowlist rule, in-process.
+// ExtensionConfig checks, extension keys and the allowlist rule (from a file or a local HTTP
+// server), in-process.
 #include <doctest/doctest.h>
 
 #include "common/error.hpp"
 #include "mcp/allowlist.hpp"
 #include "mcp/extension_config.hpp"
 
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <unistd.h>
 
@@ -82,3 +92,68 @@ TEST_CASE("the allowlist admits exactly the listed command lines")
     CHECK(allowlist_refusal(std::optional<std::string>("/nonexistent/allow.yaml"), "npx", {}));
     std::filesystem::remove(file);
 }
+
+namespace {
+
+// Serves /allow.yaml (the list), /huge.yaml (over 1 MiB) and 404 for anything else, counting fetches.
+class AllowlistServer {
+public:
+    explicit AllowlistServer(std::string list) : list_(std::move(list))
+    {
+        auto* params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(2);
+        server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)), params);
+        server_->start();
+    }
+    ~AllowlistServer() { server_->stopAll(true); }
+    std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server_->port()) + path; }
+    int fetches() const { return fetches_; }
+
+private:
+    struct Handler : Poco::Net::HTTPRequestHandler {
+        explicit Handler(AllowlistServer& s) : server(s) {}
+        void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override
+        {
+            ++server.fetches_;
+            std::string body;
+            if (req.getURI() == "/allow.yaml") body = server.list_;
+            else if (req.getURI() == "/huge.yaml") body = "extensions: []\n# " + std::string(2 * 1024 * 1024, 'x') + "\n";
+            else res.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_FOUND);
+            res.setContentLength(static_cast<std::streamsize>(body.size()));
+            res.send() << body;
+        }
+        AllowlistServer& server;
+    };
+    struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+        explicit Factory(AllowlistServer& s) : server(s) {}
+        Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new Handler(server); }
+        AllowlistServer& server;
+    };
+    std::string list_;
+    std::atomic<int> fetches_{0};
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+} // namespace
+
+TEST_CASE("an allowlist served over HTTP is fetched, kept for a while, and allows nothing when it cannot be had")
+{
+    AllowlistServer server("extensions:\n  - id: a\n    command: npx -y @modelcontextprotocol/server-everything\n");
+    const std::optional<std::string> list = server.url("/allow.yaml");
+    CHECK(!allowlist_refusal(list, "npx", {"-y", "@modelcontextprotocol/server-everything"}));
+    const auto refused = allowlist_refusal(list, "sh", {"-c", "true"});
+    REQUIRE(refused);
+    CHECK(refused->find("not in the extension allowlist") != std::string::npos);
+    CHECK(server.fetches() == 1); // the second check used the copy fetched by the first
+
+    const auto missing = allowlist_refusal(std::optional<std::string>(server.url("/gone.yaml")), "npx", {"-y", "@modelcontextprotocol/server-everything"});
+    REQUIRE(missing);
+    CHECK(missing->find("404") != std::string::npos);
+    const auto huge = allowlist_refusal(std::optional<std::string>(server.url("/huge.yaml")), "npx", {});
+    REQUIRE(huge);
+    CHECK(huge->find("1 MiB") != std::string::npos);
+    const auto unreachable = allowlist_refusal(std::optional<std::string>("http://127.0.0.1:1/allow.yaml"), "npx", {});
+    REQUIRE(unreachable);
+    CHECK(unreachable->find("cannot be read") != std::string::npos);
+}
+
