@@ -138,10 +138,43 @@ INSERT INTO session_day_counters(day, last)
 )sql");
 }
 
+// v4: messages are indexed for search in batches, off the commit path. With v2's insert trigger
+// every commit wrote a new FTS5 segment (its data, index and docsize pages), about doubling the
+// WAL frames a turn's fsync must flush. Now a message with searchable text gets a row in
+// messages_fts_pending in its own transaction (one small page), and sqlite_search's indexer
+// moves pending messages into the index in batches: in the background, and before every search,
+// so a search still sees every committed message. An indexed message's entry is removed on
+// delete and replaced on update as before; a pending one only leaves the pending table.
+void v4_deferred_search_index(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE messages_fts_pending (id INTEGER PRIMARY KEY);
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.search_text <> '' BEGIN
+    INSERT INTO messages_fts_pending(id) VALUES (new.id);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.search_text <> '' BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, search_text)
+        SELECT 'delete', old.id, old.search_text
+        WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE id = old.id);
+    DELETE FROM messages_fts_pending WHERE id = old.id;
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF search_text ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, search_text)
+        SELECT 'delete', old.id, old.search_text
+        WHERE old.search_text <> '' AND NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE id = old.id);
+    DELETE FROM messages_fts_pending WHERE id = old.id;
+    INSERT INTO messages_fts_pending(id) SELECT new.id WHERE new.search_text <> '';
+END;
+)sql");
+}
+
 constexpr Migration kMigrations[] = {
     {1, v1_base_schema},
     {2, v2_full_text_search},
     {3, v3_session_day_counters},
+    {4, v4_deferred_search_index},
 };
 
 int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }

@@ -59,6 +59,9 @@ struct DatabaseOptions {
     std::chrono::milliseconds give_up_after{60'000};     // our retry loop's overall limit
     std::size_t max_idle_readers = 4;                    // more are opened on demand
     int checkpoint_pages = 1000;                         // WAL size that starts a checkpoint
+    // How often SqliteSessionStore indexes committed messages for search in the background;
+    // zero: never (a search still indexes what waits first).
+    std::chrono::milliseconds search_index_interval{1000};
 };
 
 // A cached prepared statement borrowed from a connection; reset and unbound when dropped so it

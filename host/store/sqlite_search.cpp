@@ -6,6 +6,43 @@
 #include <limits>
 
 namespace gaggle::sqlite {
+namespace {
+
+// Messages indexed per write transaction: a few milliseconds of the writer's time.
+constexpr std::int64_t kIndexBatch = 2000;
+
+} // namespace
+
+std::int64_t index_pending_messages(Connection& c, std::int64_t batch) {
+    // The batch ends at the batch-th pending id (or the last one), read once so the two
+    // statements below agree on it.
+    auto bound = c.prepare("SELECT id FROM messages_fts_pending ORDER BY id LIMIT 1 OFFSET ?1");
+    bound->bind(1, batch - 1);
+    std::int64_t upto = std::numeric_limits<std::int64_t>::max();
+    if (bound->executeStep()) upto = bound->getColumn(0).getInt64();
+    auto index = c.prepare(
+        "INSERT INTO messages_fts(rowid, search_text) SELECT m.id, m.search_text "
+        "FROM messages_fts_pending p JOIN messages m ON m.id = p.id WHERE p.id <= ?1");
+    index->bind(1, upto);
+    index->exec();
+    auto done = c.prepare("DELETE FROM messages_fts_pending WHERE id <= ?1");
+    done->bind(1, upto);
+    done->exec();
+    return c.changes();
+}
+
+bool messages_pending_index(Connection& c) {
+    auto st = c.prepare("SELECT EXISTS (SELECT 1 FROM messages_fts_pending)");
+    return st->executeStep() && st->getColumn(0).getInt() != 0;
+}
+
+void index_all_pending_messages(Database& db) {
+    while (db.read([](Connection& c) { return messages_pending_index(c); })) {
+        const std::int64_t moved =
+            db.write([](Connection& c) { return index_pending_messages(c, kIndexBatch); }, Commit::deferred);
+        if (moved < kIndexBatch) return;
+    }
+}
 
 std::vector<std::int64_t> matching_sessions(Connection& c, const std::string& match,
                                             std::optional<std::int64_t> after,

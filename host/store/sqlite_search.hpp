@@ -11,6 +11,16 @@
 
 namespace gaggle::sqlite {
 
+// Messages wait in messages_fts_pending until they are indexed (migration v4).
+// Moves up to `batch` pending messages into the index; run inside a write transaction. Returns
+// how many it took (fewer than `batch`: none is left).
+std::int64_t index_pending_messages(Connection& c, std::int64_t batch);
+// Whether a message waits to be indexed (a read).
+bool messages_pending_index(Connection& c);
+// Indexes every pending message, one write transaction per batch, so a large backlog (a bulk
+// import) never holds the writer for long at a time.
+void index_all_pending_messages(Database& db);
+
 // Up to this many matching sessions, step two looks each one up (~3 us each); beyond, it walks
 // the caller's sessions newest first (~0.05 us each, covering index) until enough match, which
 // with this many matches is expected to stop early, and at worst reads the owner's index once.

@@ -32,7 +32,11 @@ constexpr std::int64_t kMinInt = std::numeric_limits<std::int64_t>::min();
 } // namespace
 
 SqliteSessionStore::SqliteSessionStore(std::shared_ptr<sqlite::Database> db, StoreClock clock)
-    : db_(std::move(db)), clock_(clock ? std::move(clock) : StoreClock(now_unix_ms)) {}
+    : db_(std::move(db)),
+      clock_(clock ? std::move(clock) : StoreClock(now_unix_ms)),
+      indexer_(db_->options().search_index_interval.count() > 0
+                   ? std::make_unique<sqlite::SearchIndexer>(*db_, db_->options().search_index_interval)
+                   : nullptr) {}
 
 std::unique_ptr<SqliteSessionStore> SqliteSessionStore::open(const sqlite::DatabaseOptions& options, StoreClock clock) {
     return std::make_unique<SqliteSessionStore>(std::make_shared<sqlite::Database>(options), std::move(clock));
@@ -262,6 +266,9 @@ std::vector<SessionInfo> SqliteSessionStore::search(const std::string& owner, co
     validate_page_limit(q.limit);
     const auto match = to_fts5_query(q.text);
     if (!match) return {};
+    // Every committed message is found: what the background indexer has not reached yet is
+    // indexed now.
+    sqlite::index_all_pending_messages(*db_);
     return db_->read([&](Connection& c) {
         const std::vector<std::int64_t> hits = matching_sessions(c, *match, q.after, q.before);
         const std::vector<std::int64_t> top = hits.size() <= kLookupHits

@@ -4,10 +4,12 @@
 //   sqlite_checkpointer  WAL checkpoints off the commit path
 //   migrations           the numbered schema steps
 //   sqlite_session_rows / sqlite_message_rows   row access shared by the operations
-//   sqlite_search        the two-step full-text search plan
+//   sqlite_search        the two-step full-text search plan, and indexing pending messages
+//   sqlite_search_indexer  indexing them in the background
 //   sqlite_session_store.cpp (session operations), sqlite_session_messages.cpp (message ones)
 #include "store/session_store.hpp"
 #include "store/sqlite_database.hpp"
+#include "store/sqlite_search_indexer.hpp"
 #include "store/store_clock.hpp"
 
 #include <cstdint>
@@ -65,6 +67,7 @@ public:
 private:
     std::shared_ptr<sqlite::Database> db_;
     StoreClock clock_;
+    std::unique_ptr<sqlite::SearchIndexer> indexer_; // after db_: stops before it closes
 };
 
 } // namespace gaggle

@@ -7,7 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <random>
+#include <thread>
 
 using namespace gaggle;
 using namespace gaggle::test;
@@ -161,6 +163,8 @@ TEST_CASE("sqlite store: both search plans pick the same newest sessions") {
         const auto s = store->create_session({.owner = owner});
         store->append_message(owner, s.id, text_message("user", i % 5 == 0 ? "unrelated" : "shared topic"));
     }
+    // The plans read the index alone; search() first indexes what waits, as done here.
+    sqlite::index_all_pending_messages(*store->database());
     store->database()->read([&](sqlite::Connection& c) {
         const auto seqs = sqlite::matching_sessions(c, *to_fts5_query("shared"), std::nullopt, std::nullopt);
         CHECK(seqs.size() == 48);
@@ -204,4 +208,67 @@ TEST_CASE("store: a word in thousands of messages finds the same newest sessions
         CHECK(got == expected);
     }
     CHECK(f.store->search("bob", {.text = "shared", .limit = 1000}).size() == 44);
+}
+
+namespace {
+
+// FTS5's own consistency check of an external-content index against its table: throws when an
+// entry is missing, extra or stale.
+void check_index_sound(SqliteSessionStore& store) {
+    store.database()->write([](sqlite::Connection& c) { c.exec("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')"); });
+}
+
+bool pending(SqliteSessionStore& store) {
+    return store.database()->read([](sqlite::Connection& c) { return sqlite::messages_pending_index(c); });
+}
+
+} // namespace
+
+TEST_CASE("sqlite store: messages are indexed off the commit path, yet a search finds each one once it is committed") {
+    TempDir dir;
+    // No background indexing: what is pending when is up to this test.
+    auto store = SqliteSessionStore::open({.path = dir.db(), .search_index_interval = std::chrono::milliseconds(0)});
+    const auto s = store->create_session({.owner = "alice"});
+    store->append_message("alice", s.id, text_message("user", "the quokka smiles"));
+    REQUIRE(pending(*store));
+    // Committed, not yet indexed: the search indexes it first.
+    auto hits = store->search("alice", {.text = "quokka"});
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].id == s.id);
+    CHECK_FALSE(pending(*store));
+    check_index_sound(*store);
+
+    // Deleting messages, pending and indexed alike, leaves a sound index.
+    store->append_message("alice", s.id, text_message("user", "a wombat digs"));  // pending
+    const auto other = store->create_session({.owner = "alice"});
+    store->append_message("alice", other.id, text_message("user", "the quokka again"));
+    REQUIRE(pending(*store));
+    store->delete_session("alice", s.id);  // one indexed message, one pending
+    check_index_sound(*store);
+    hits = store->search("alice", {.text = "quokka"});
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].id == other.id);
+    CHECK(store->search("alice", {.text = "wombat"}).empty());
+    check_index_sound(*store);
+
+    // Replacing a conversation (deletes then inserts) and truncating keep it sound too.
+    store->replace_conversation("alice", other.id, std::vector<Json>{text_message("user", "an echidna")});
+    CHECK(store->search("alice", {.text = "quokka"}).empty());
+    CHECK(store->search("alice", {.text = "echidna"}).size() == 1);
+    check_index_sound(*store);
+}
+
+TEST_CASE("sqlite store: the background indexer empties the pending list by itself") {
+    TempDir dir;
+    auto store = SqliteSessionStore::open({.path = dir.db()});
+    const auto s = store->create_session({.owner = "alice"});
+    for (int i = 0; i < 50; ++i) store->append_message("alice", s.id, text_message("user", "note " + std::to_string(i)));
+    bool emptied = false;
+    for (int i = 0; i < 100 && !emptied; ++i) {  // bounded wait: the indexer runs every second
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        emptied = !pending(*store);
+    }
+    CHECK(emptied);
+    check_index_sound(*store);
+    CHECK(store->search("alice", {.text = "note"}).size() == 1);
 }
