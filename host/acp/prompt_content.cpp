@@ -1,6 +1,7 @@
 #include "acp/prompt_content.hpp"
 
 #include "acp/params.hpp"
+#include "agent/messages.hpp"
 
 namespace gaggle::acp {
 namespace {
@@ -33,10 +34,7 @@ Json image(const Json& block, const std::string& where)
 {
     const std::string& data = required_string(block, "data", where);
     const std::string& mime = required_string(block, "mimeType", where);
-    if (mime.rfind("image/", 0) != 0) throw invalid_params("`" + where + ".mimeType` must be an image type, not \"" + mime + "\"");
-    if (data.empty() || data.size() % 4 != 0 ||
-        data.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != std::string::npos)
-        throw invalid_params("`" + where + ".data` must be base64");
+    if (auto problem = image_problem(data, mime)) throw invalid_params("`" + where + "`: " + *problem);
     return Json{{"type", "image"}, {"data", data}, {"mimeType", mime}};
 }
 

@@ -26,7 +26,10 @@ Json content_item(const Json& c, std::size_t& text_bytes)
         return text_content(c["text"].get<std::string>());
     }
     if (type == "image" && c.contains("data") && c["data"].is_string() && c.contains("mimeType") && c["mimeType"].is_string()) {
-        text_bytes += c["data"].get_ref<const std::string&>().size();
+        const std::string& data = c["data"].get_ref<const std::string&>();
+        if (auto problem = image_problem(data, c["mimeType"].get<std::string>()))
+            throw invalid_argument("a sampling image's " + *problem);
+        text_bytes += data.size();
         return Json{{"type", "image"}, {"data", c["data"]}, {"mimeType", c["mimeType"]}};
     }
     throw invalid_argument("sampling messages may hold text and image content only, not '" + type + "'");

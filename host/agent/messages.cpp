@@ -19,6 +19,15 @@ std::string new_message_id()
     return out;
 }
 
+std::optional<std::string> image_problem(const std::string& data, const std::string& mime_type)
+{
+    if (mime_type.rfind("image/", 0) != 0) return "mimeType must be an image type, not \"" + mime_type + "\"";
+    if (data.empty() || data.size() % 4 != 0 ||
+        data.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != std::string::npos)
+        return "data must be base64";
+    return std::nullopt;
+}
+
 std::int64_t unix_seconds_now()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

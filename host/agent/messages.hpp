@@ -5,6 +5,7 @@
 #include "store/session_types.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace gaggle {
@@ -21,6 +22,11 @@ Json tool_request_error_content(const std::string& id, const std::string& error)
 // A tool result the model can read; is_error marks a failed or declined call.
 Json tool_response_content(const std::string& id, const std::string& text, bool is_error);
 Json tool_response_content(const std::string& id, const Json& call_tool_result);
+
+// What is wrong with an image from outside (an ACP prompt, an MCP server's sampling request)
+// before it goes to a model: "mimeType ..." when it is not an image type, "data ..." when the
+// data is not base64, so no provider sends bytes a model cannot decode. nullopt when it is fine.
+std::optional<std::string> image_problem(const std::string& data, const std::string& mime_type);
 
 // The plain text of a message's text items, joined.
 std::string message_text(const Json& message);

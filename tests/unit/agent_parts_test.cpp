@@ -167,6 +167,9 @@ TEST_CASE("sampling: a server's messages become chat messages; anything else is 
         R"({"messages":[{"role":"user","content":{"type":"audio","data":"AA","mimeType":"audio/wav"}}]})",
         R"({"messages":[{"role":"user","content":{"type":"text","text":7}}]})",
         R"({"messages":[{"role":"user","content":{"type":"image","data":"AA"}}]})",
+        R"({"messages":[{"role":"user","content":{"type":"image","data":"not base64!","mimeType":"image/png"}}]})",
+        R"({"messages":[{"role":"user","content":{"type":"image","data":"AAA","mimeType":"image/png"}}]})",
+        R"({"messages":[{"role":"user","content":{"type":"image","data":"AAAA","mimeType":"text/html"}}]})",
         R"({"messages":[{"role":"user","content":[{"type":"text","text":"x"},"y"]}]})",
     };
     for (const char* text : refused) {
