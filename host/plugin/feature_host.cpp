@@ -63,7 +63,7 @@ int32_t GAGGLE_ABI responder_cancelled(const gaggle_cancel* c) noexcept
     return static_cast<const ResponderState*>(c->ctx)->client_gone || HttpServer::shutting_down() ? 1 : 0;
 }
 
-// What a feature's handler is shown, as plain strings; view() points into them.
+// What a feature's handler is shown, as plain strings; the request view handed over points into them.
 struct RequestParts {
     std::string method, path, query, body, user_id;
     std::vector<std::pair<std::string, std::string>> headers, params;
