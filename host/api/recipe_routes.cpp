@@ -101,9 +101,9 @@ void register_recipe_routes(Router& router, AppContext& app)
     }, json_body);
 
     router.add("POST", "/recipes/delete", [service, jobs](Request& req, Response& res) {
-        const std::string id = fields::required_string(fields::object(req.json()), "id");
-        jobs->forget(service->by_id(id), req.user_id());
-        service->remove(id);
+        const RecipeFile recipe = service->by_id(fields::required_string(fields::object(req.json()), "id"));
+        jobs->forget(recipe, req.user_id());
+        service->remove(recipe);
         res.empty(204);
     }, json_body);
 
@@ -122,7 +122,7 @@ void register_recipe_routes(Router& router, AppContext& app)
         const auto cron = fields::optional_string(body, "cron_schedule");
         if (cron) check_cron_shape(*cron);
         const auto job = jobs->apply(recipe, cron, req.user_id());
-        service->set_schedule(recipe.id, cron);
+        service->set_schedule(recipe, cron);
         if (job) return res.json(*job);
         if (!cron) return res.empty(200);
         res.json(Json{{"message", "The schedule '" + *cron + "' is stored on the recipe, but no scheduler plugin is "

@@ -51,19 +51,16 @@ SavedRecipe RecipeService::save(const Json& recipe, const std::optional<std::str
     return save_recipe_file(directories(), valid, existing);
 }
 
-void RecipeService::remove(const std::string& id)
+void RecipeService::remove(const RecipeFile& f)
 {
-    const RecipeFile f = by_id(id);
     std::error_code ec;
     if (!std::filesystem::remove(f.path, ec) || ec) throw internal_error("cannot delete " + f.path.string() + ": " + ec.message());
     bindings_.forget(f.path.string());
 }
 
-std::string RecipeService::set_schedule(const std::string& id, const std::optional<std::string>& cron)
+void RecipeService::set_schedule(const RecipeFile& f, const std::optional<std::string>& cron)
 {
-    const RecipeFile f = by_id(id);
     bindings_.set_schedule_cron(f.path.string(), cron);
-    return f.path.string();
 }
 
 void RecipeService::set_slash_command(const std::string& id, const std::optional<std::string>& command)

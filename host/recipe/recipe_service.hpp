@@ -24,9 +24,9 @@ public:
     RecipeFile by_id(const std::string& id) const;
     // Validates, refuses hidden characters (400), writes; `id` overwrites that recipe (404 if unknown).
     SavedRecipe save(const Json& recipe, const std::optional<std::string>& id) const;
-    void remove(const std::string& id);
-    // Returns the recipe's path.
-    std::string set_schedule(const std::string& id, const std::optional<std::string>& cron);
+    // Both take the recipe the caller already looked up with by_id, so the library is read once.
+    void remove(const RecipeFile& recipe);
+    void set_schedule(const RecipeFile& recipe, const std::optional<std::string>& cron);
     void set_slash_command(const std::string& id, const std::optional<std::string>& command);
     std::vector<RecipeSlashCommand> slash_commands() const { return bindings_.slash_commands(); }
 
