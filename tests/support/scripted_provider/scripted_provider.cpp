@@ -54,13 +54,20 @@ struct ScriptedProvider::State {
         served.assign(responses.size(), false);
     }
 
-    static bool matches(const json& response, const std::string& method, const std::string& path)
+    // `match` narrows which request a response answers: method, path, path_suffix, and text the
+    // body must hold (body_contains) or must not (body_lacks), so two agents asking the one
+    // provider at once (a parent and its subagent) each get their own answers.
+    static bool matches(const json& response, const RecordedRequest& request)
     {
         auto it = response.find("match");
         if (it == response.end()) return true;
         const json& m = *it;
+        const std::string& method = request.method;
+        const std::string& path = request.path;
         if (m.contains("method") && m["method"].get<std::string>() != method) return false;
         if (m.contains("path") && m["path"].get<std::string>() != path) return false;
+        if (m.contains("body_contains") && request.body.find(m["body_contains"].get<std::string>()) == std::string::npos) return false;
+        if (m.contains("body_lacks") && request.body.find(m["body_lacks"].get<std::string>()) != std::string::npos) return false;
         if (m.contains("path_suffix")) {
             const std::string suffix = m["path_suffix"].get<std::string>();
             if (path.size() < suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
@@ -74,7 +81,7 @@ struct ScriptedProvider::State {
         std::lock_guard lock(mutex);
         json chosen;
         for (std::size_t i = 0; i < responses.size(); ++i) {
-            if ((served[i] && !responses[i].value("repeat", false)) || !matches(responses[i], record.method, record.path)) continue;
+            if ((served[i] && !responses[i].value("repeat", false)) || !matches(responses[i], record)) continue;
             served[i] = true;
             record.response_index = static_cast<int>(i);
             chosen = responses[i];
