@@ -43,8 +43,17 @@ bool final_output_given(const std::vector<ToolCall>& calls, const Json& response
 constexpr const char* max_turns_text =
     "I've reached the maximum number of actions I can do without user input. Would you like me to continue?";
 
-std::int64_t max_turns(const AgentServices& s)
+// The recipe's settings.max_turns when the session runs one (a subagent's delegate sets it too),
+// else GOOSE_MAX_TURNS, else 1000.
+std::int64_t max_turns(const AgentServices& s, const SessionInfo& session)
 {
+    if (session.recipe && session.recipe->is_object()) {
+        const Json& settings = session.recipe->value("settings", Json::object());
+        if (settings.is_object()) {
+            const Json& m = settings.value("max_turns", Json());
+            if (m.is_number_integer() && m.get<std::int64_t>() > 0) return m.get<std::int64_t>();
+        }
+    }
     auto v = s.config.get("GOOSE_MAX_TURNS");
     return (v && v->is_number_integer() && v->get<std::int64_t>() > 0) ? v->get<std::int64_t>() : 1000;
 }
@@ -78,7 +87,7 @@ void loop(TurnContext& ctx)
 {
     const std::string system = build_system_prompt(ctx.services.config, ctx.session.working_dir, extension_names(ctx.tools)) +
                                recipe_system_prompt(ctx.session, ctx.services.config);
-    const std::int64_t limit = max_turns(ctx.services);
+    const std::int64_t limit = max_turns(ctx.services, ctx.session);
     bool compacted_for_overflow = false;
     const bool wants_final_output = ctx.mode != "chat" && ctx.tools.find(final_output_tool_name).has_value();
     int nudges = 0;
