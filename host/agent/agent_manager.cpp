@@ -133,7 +133,7 @@ std::shared_ptr<Agent> AgentManager::get_or_create(const std::string& owner, con
         slot.last_used = std::chrono::steady_clock::now();
         if (slot.agent) return slot.agent;
         slot.agent = agent = std::make_shared<Agent>(
-            owner, session_id, [this](const std::string& key) { return make_platform_extension(key, PlatformHost{*this, config_}); });
+            owner, session_id, [this](const std::string& key) { return make_platform_extension(key, PlatformHost{*this, config_, start_turn_}); });
     }
     // A new agent brings up its session's extensions in the background; a turn that lists tools
     // waits for the ones still starting.

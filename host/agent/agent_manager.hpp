@@ -91,6 +91,8 @@ public:
     // Extensions need the transport plugins, also loaded after the manager is built.
     void set_extension_launcher(std::shared_ptr<const ExtensionLauncher> launcher) { launcher_ = std::move(launcher); }
     const ExtensionLauncher* extension_launcher() const noexcept { return launcher_.get(); }
+    // The turn service comes after the manager too; summon's subagents run their turns on it.
+    void set_turn_starter(TurnStarter starter) { start_turn_ = std::move(starter); }
     // Stops every agent and its extensions (server shutdown).
     void stop_all();
 
@@ -136,6 +138,7 @@ private:
     const Config& config_;
     std::function<void(const std::string& owner, const SessionInfo&)> bind_provider_;
     std::shared_ptr<const ExtensionLauncher> launcher_;
+    TurnStarter start_turn_;
     mutable std::mutex mutex_;
     std::map<std::string, Slot> agents_;
     std::chrono::steady_clock::time_point last_sweep_ = std::chrono::steady_clock::now();

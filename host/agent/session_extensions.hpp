@@ -13,7 +13,7 @@ inline constexpr const char* enabled_extensions_key = "enabled_extensions.v0";
 // ExtensionConfig objects for every entry of config.yaml `extensions:` with enabled: true (the
 // `enabled` flag itself removed, as ExtensionConfig has no such field).
 Json configured_extensions(const Config& config);
-// The session's own list, else configured_extensions().
+// The session's own list, else configured_extensions(); plus summon when its recipe has sub_recipes.
 Json session_extensions(const SessionInfo& session, const Config& config);
 // extension_data holding `extensions` as the session's list.
 Json extension_data_with(Json extension_data, const Json& extensions);

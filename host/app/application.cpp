@@ -68,6 +68,9 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
         const auto ttl = std::chrono::milliseconds(positive_setting(config_, "GAGGLE_TURN_LEASE_MS", 30'000, 3'600'000));
         turns_->set_lease_keeper(std::make_shared<TurnLeaseKeeper>(*leases_, ttl));
     }
+    agents_->set_turn_starter([this](const TurnRequest& request, std::function<void(const Json&)> emit) {
+        return turns_->start(request, std::move(emit));
+    });
     agents_->set_provider_binder([this](const std::string& owner, const SessionInfo& session) { bind_provider(owner, session); });
     auto launcher = std::make_shared<ExtensionLauncher>(mcp::PluginTransports(*plugins_), config_, current_executable());
     launcher->set_sampler([this](const ExtensionSession& session, const Json& params) {

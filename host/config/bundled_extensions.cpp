@@ -7,7 +7,7 @@ namespace gaggle {
 const std::vector<BundledExtension>& bundled_extensions()
 {
     // developer, todo and extensionmanager are what a fresh install gives the agent; the others
-    // are one switch away. Builtin names must be servers `gaggle mcp` knows.
+    // are one switch away (summon is also switched on for a recipe with sub_recipes). Builtin names must be servers `gaggle mcp` knows.
     static const std::vector<BundledExtension> table{
         {"developer", "builtin", "Developer", "Run shell commands, view and edit files, list the project tree", true},
         {"memory", "builtin", "Memory", "Remember facts and preferences across sessions, as plain files", false},
@@ -15,6 +15,8 @@ const std::vector<BundledExtension>& bundled_extensions()
         {"extensionmanager", "platform", "Extension Manager",
          "Lets the agent find, enable and disable extensions, and read their resources", true},
         {"chatrecall", "platform", "Chat Recall", "Search and read your earlier sessions", false},
+        {"summon", "platform", "Summon",
+         "Load recipes and sub-recipes into the conversation, and delegate tasks to subagents", false},
     };
     return table;
 }

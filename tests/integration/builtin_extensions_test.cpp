@@ -72,7 +72,8 @@ TEST_CASE("a fresh config lists the bundled extensions and a new session runs de
                                                                       {"memory", {"builtin", false}},
                                                                       {"todo", {"platform", true}},
                                                                       {"extensionmanager", {"platform", true}},
-                                                                      {"chatrecall", {"platform", false}}};
+                                                                      {"chatrecall", {"platform", false}},
+                                                                      {"summon", {"platform", false}}};
     CHECK(by_name.size() == expected.size());
     for (auto& [name, want] : expected) {
         REQUIRE_MESSAGE(by_name.count(name), name);

@@ -1,5 +1,5 @@
 #pragma once
-// The platform extensions that run inside the host (todo, chatrecall, extensionmanager), switched
+// The platform extensions that run inside the host (todo, chatrecall, extensionmanager, summon), switched
 // on per session like any extension (`{"type": "platform", "name": ...}` in the session's
 // extensions, through /agent/add_extension, or by default from the bundled table).
 #include "agent/tool_source.hpp"
@@ -12,11 +12,19 @@ namespace gaggle {
 
 class AgentManager;
 class Config;
+class RunningTurn;
+struct TurnRequest;
 
-// What a platform extension may reach beyond its ToolContext. Both outlive every agent.
+// Starts a turn of another session (TurnService::start): what summon's subagents run on. Events
+// go to the emitter on the turn's threads; the handle cancels and joins it.
+using TurnStarter =
+    std::function<std::shared_ptr<RunningTurn>(const TurnRequest& request, std::function<void(const Json& event)> emit)>;
+
+// What a platform extension may reach beyond its ToolContext. All outlive every agent.
 struct PlatformHost {
     AgentManager& agents;
     const Config& config;
+    const TurnStarter& start_turn; // empty until the application has its TurnService
 };
 
 // The extension for `key` (an extension key: lower case, as mcp::extension_key makes it);
