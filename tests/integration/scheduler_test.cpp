@@ -271,13 +271,64 @@ TEST_CASE("a host killed mid-run leaves the job runnable: the next host runs it 
         first.stop(SIGKILL);
     }
     ServerProcess second(o);
-    // The stalled run's record still says "running"; it blocks nothing: new occurrences run.
+    // The stalled run's record still says "running", but its heartbeat stopped: once stale it
+    // blocks nothing, and new occurrences run.
     REQUIRE(eventually([&] {
         for (auto& r : schedule_sessions(second, "survivor"))
             if (r["id"] != stuck_session && r["messageCount"].get<int>() >= 2) return true;
         return false;
     }));
     CHECK(send(second, "POST", "/schedule/survivor/pause").status != 404);
+}
+
+TEST_CASE("two hosts on one store see each other's runs: list, inspect, run_now, pause and kill act on a run elsewhere")
+{
+    TempDir root;
+    gaggle::testing::ScriptedProvider provider(Json::array({stalled_reply(), stalled_reply(), text_reply("done")}));
+    provider.start();
+    ServerProcess::Options o;
+    o.env = {{"GOOSE_PROVIDER", "openai"}, {"GOOSE_MODEL", "gpt-4o"}, {"OPENAI_HOST", provider.base_url()},
+             {"OPENAI_API_KEY", "sk-test"}, {"GAGGLE_PROVIDER_MAX_RETRIES", "0"}, {"GAGGLE_SCHEDULER_REFRESH_MS", "200"}};
+    o.root = root.path();
+    auto a = std::make_unique<ServerProcess>(o);
+    ServerProcess b(o);
+    REQUIRE(send(*a, "POST", "/schedule/create", create_body("remote", "0 0 1 1 *").dump()).status == 200);
+
+    // A runs it; B sees the run, with A's session.
+    auto first = std::async(std::launch::async, [&] { return send(*a, "POST", "/schedule/remote/run_now"); });
+    Json seen;
+    REQUIRE(eventually([&] {
+        seen = job_of(b, "remote");
+        return seen.is_object() && seen["currently_running"] == true && seen["current_session_id"].is_string();
+    }));
+    const Json inspect = body_of(b.get("/schedule/remote/inspect"));
+    CHECK(inspect["sessionId"] == seen["current_session_id"]);
+    CHECK(inspect["processStartTime"].is_string());
+    CHECK(body_of(a->get("/schedule/remote/inspect"))["sessionId"] == inspect["sessionId"]);
+    // B refuses what it would refuse for a run of its own.
+    auto again = send(b, "POST", "/schedule/remote/run_now");
+    CHECK(again.status == 400);
+    CHECK(message_of(again).find("already running") != std::string::npos);
+    CHECK(send(b, "POST", "/schedule/remote/pause").status == 400);
+    CHECK(send(b, "PUT", "/schedule/remote", R"({"cron":"@daily"})").status == 400);
+    // B's kill reaches A's run through the store.
+    CHECK(send(b, "POST", "/schedule/remote/kill").status == 200);
+    auto first_answer = first.get();
+    REQUIRE(first_answer.status == 200);
+    CHECK(body_of(first_answer)["session_id"] == "CANCELLED");
+    REQUIRE(eventually([&] { return not_running(b, "remote"); }));
+    CHECK(send(b, "POST", "/schedule/remote/kill").status == 400); // nothing runs anywhere now
+
+    // A dies mid-run: B sees the run until A's heartbeat goes stale, then runs the job itself.
+    auto dying = std::async(std::launch::async, [&] { return send(*a, "POST", "/schedule/remote/run_now"); });
+    REQUIRE(eventually([&] { return job_of(b, "remote")["currently_running"] == true; }));
+    a->stop(SIGKILL);
+    dying.wait();
+    REQUIRE(eventually([&] { return not_running(b, "remote"); }));
+    auto mine = send(b, "POST", "/schedule/remote/run_now");
+    REQUIRE(mine.status == 200);
+    CHECK(body_of(mine)["session_id"].is_string());
+    CHECK(body_of(mine)["session_id"] != "CANCELLED");
 }
 
 TEST_CASE("two hosts on one store run each occurrence exactly once")

@@ -10,6 +10,7 @@ namespace {
 
 const std::string job_prefix = "job/";
 const std::string run_prefix = "run/";
+const std::string kill_prefix = "kill/";
 
 // The occurrence a run key names; nullopt for a key this plugin did not write.
 std::optional<int64_t> occurrence_of(const std::string& key, const std::string& prefix)
@@ -114,6 +115,7 @@ bool JobStore::remove(const std::string& id) const
     const bool existed = host_.kv_get((job_prefix + id).c_str()).has_value();
     host_.kv_remove((job_prefix + id).c_str());
     for (const auto& key : keys(run_prefix + id + "/")) host_.kv_remove(key.c_str());
+    for (const auto& key : keys(kill_prefix + id + "/")) host_.kv_remove(key.c_str());
     return existed;
 }
 
@@ -173,6 +175,26 @@ void JobStore::prune_runs(const std::string& id, size_t keep) const
 {
     const auto all = keys(run_prefix + id + "/");
     for (size_t i = 0; i + keep < all.size(); ++i) host_.kv_remove(all[i].c_str());
+}
+
+std::string JobStore::kill_key(const std::string& id, int64_t occurrence_ms)
+{
+    return kill_prefix + run_key(id, occurrence_ms).substr(run_prefix.size());
+}
+
+void JobStore::request_kill(const std::string& id, int64_t occurrence_ms) const
+{
+    host_.kv_put(kill_key(id, occurrence_ms).c_str(), "{}");
+}
+
+bool JobStore::kill_requested(const std::string& id, int64_t occurrence_ms) const
+{
+    return host_.kv_get(kill_key(id, occurrence_ms).c_str()).has_value();
+}
+
+void JobStore::clear_kill(const std::string& id, int64_t occurrence_ms) const
+{
+    host_.kv_remove(kill_key(id, occurrence_ms).c_str());
 }
 
 } // namespace gaggle::scheduler

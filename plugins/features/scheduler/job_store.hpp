@@ -3,6 +3,7 @@
 // survive restarts and are shared by every host process on the same store:
 //   job/<id>                 the job: cron, recipe, paused
 //   run/<id>/<occurrence ms> one run; created by a claim, so one process per occurrence runs it
+//   kill/<id>/<occurrence ms> a kill asked for by a process that does not run that occurrence
 // Thread-safe as the host's services are; read-modify-write sequences are the caller's to guard.
 #include <gaggle/cpp/plugin.hpp>
 
@@ -59,9 +60,16 @@ public:
     // Keeps the newest `keep` runs of a job.
     void prune_runs(const std::string& id, size_t keep) const;
 
+    // Kills across processes: one asks, the process running the occurrence sees it on its next
+    // heartbeat and cancels its turn.
+    void request_kill(const std::string& id, int64_t occurrence_ms) const;
+    bool kill_requested(const std::string& id, int64_t occurrence_ms) const;
+    void clear_kill(const std::string& id, int64_t occurrence_ms) const;
+
 private:
     std::vector<std::string> keys(const std::string& prefix) const;
     static std::string run_key(const std::string& id, int64_t occurrence_ms);
+    static std::string kill_key(const std::string& id, int64_t occurrence_ms);
 
     sdk::Host host_;
     const gaggle_host_kv_claim_v1* claims_;

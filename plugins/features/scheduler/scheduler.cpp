@@ -22,10 +22,18 @@ struct Scheduler::JobTimer {
 };
 
 struct Scheduler::ActiveRun {
+    std::string job_id;
+    int64_t occurrence_ms = 0;
     std::string session_id;
     int64_t started_ms = 0;
     gaggle_agent_turn* turn = nullptr; // set while the turn runs
     bool kill_requested = false;
+    // The run record, written by the run's thread and by beat(): record_mu orders the writes, so a
+    // heartbeat never puts back a record older than the run's last word.
+    std::mutex record_mu;
+    Json record;
+    bool claimed = false;  // the record exists in the store
+    bool finished = false; // its final status is written: no more heartbeats
 };
 
 namespace {
@@ -205,6 +213,7 @@ void Scheduler::fire(JobTimer* timer)
 
 void Scheduler::refresh()
 {
+    beat();
     std::set<std::string> ids;
     for (const auto& job : store_.list()) ids.insert(job.id);
     {
@@ -279,6 +288,8 @@ std::optional<RunOutcome> Scheduler::run_occurrence(const Job& requested, int64_
         job = std::move(*fresh);
     }
     auto run = std::make_shared<ActiveRun>();
+    run->job_id = job.id;
+    run->occurrence_ms = occurrence_ms;
     run->started_ms = timers_->now_ms(host_.raw());
     {
         std::lock_guard lock(mu_);
@@ -288,6 +299,15 @@ std::optional<RunOutcome> Scheduler::run_occurrence(const Job& requested, int64_
             host_.info("scheduler: job '" + job.id + "' is still running; this occurrence is skipped");
             return std::nullopt;
         }
+    }
+    if (running_elsewhere(job.id)) {
+        if (manual) throw sdk::Error(GAGGLE_ERR_INVALID_ARGUMENT, "job '" + job.id + "' is already running (on another host)");
+        host_.info("scheduler: job '" + job.id + "' is still running on another host; this occurrence is skipped");
+        return std::nullopt;
+    }
+    {
+        std::lock_guard lock(mu_);
+        if (stopping_) return std::nullopt;
         active_[job.id] = run;
     }
     starting.unlock();
@@ -301,14 +321,20 @@ std::optional<RunOutcome> Scheduler::run_occurrence(const Job& requested, int64_
         }
     } release{this, job.id};
 
-    Json record{{"status", "claimed"}, {"host", host_label_}, {"claimed_ms", run->started_ms}, {"manual", manual}};
-    if (!store_.claim_run(job.id, occurrence_ms, record)) return std::nullopt; // another process runs it
+    {
+        std::lock_guard lock(run->record_mu);
+        run->record = Json{{"status", "claimed"}, {"host", host_label_}, {"claimed_ms", run->started_ms}, {"manual", manual},
+                           {"heartbeat_ms", run->started_ms}, {"heartbeat_every_ms", settings_.refresh_ms}};
+        if (!store_.claim_run(job.id, occurrence_ms, run->record)) return std::nullopt; // another process runs it
+        run->claimed = true;
+    }
 
     auto fail = [&](const std::string& why) {
-        record["status"] = "failed";
-        record["error"] = why;
-        record["finished_ms"] = timers_->now_ms(host_.raw());
-        store_.update_run(job.id, occurrence_ms, record);
+        save_run(*run, [&](Json& record) {
+            record["status"] = "failed";
+            record["error"] = why;
+            record["finished_ms"] = timers_->now_ms(host_.raw());
+        });
         host_.warn("scheduler: job '" + job.id + "' failed: " + why);
     };
 
@@ -329,12 +355,13 @@ std::optional<RunOutcome> Scheduler::run_occurrence(const Job& requested, int64_
     }
     const std::string session_id = session;
     host_.raw()->free(host_.raw(), session);
-    record["session_id"] = session_id;
-    record["session_name"] = name;
-    record["working_dir"] = settings_.working_dir;
-    record["started_ms"] = run->started_ms;
-    record["status"] = "running";
-    store_.update_run(job.id, occurrence_ms, record);
+    save_run(*run, [&](Json& record) {
+        record["session_id"] = session_id;
+        record["session_name"] = name;
+        record["working_dir"] = settings_.working_dir;
+        record["started_ms"] = run->started_ms;
+        record["status"] = "running";
+    });
 
     TurnWatcher watcher;
     gaggle_agent_turn_options turn_options{};
@@ -374,12 +401,14 @@ std::optional<RunOutcome> Scheduler::run_occurrence(const Job& requested, int64_
     const std::string status = outcome.is_object() && outcome.contains("status") && outcome["status"].is_string()
                                    ? outcome["status"].get<std::string>()
                                    : "failed";
-    record["status"] = status;
-    record["finished_ms"] = timers_->now_ms(host_.raw());
-    record["message_count"] = watcher.message_ids.size() + 1; // the recipe's message, then the turn's
-    if (outcome.is_object() && outcome.contains("error") && outcome["error"].is_string()) record["error"] = outcome["error"];
-    else if (awaited != GAGGLE_OK) record["error"] = err.message;
-    store_.update_run(job.id, occurrence_ms, record);
+    save_run(*run, [&](Json& record) {
+        record["status"] = status;
+        record["finished_ms"] = timers_->now_ms(host_.raw());
+        record["message_count"] = watcher.message_ids.size() + 1; // the recipe's message, then the turn's
+        if (outcome.is_object() && outcome.contains("error") && outcome["error"].is_string()) record["error"] = outcome["error"];
+        else if (awaited != GAGGLE_OK) record["error"] = err.message;
+    });
+    store_.clear_kill(job.id, occurrence_ms);
     store_.prune_runs(job.id, settings_.kept_runs);
     return RunOutcome{session_id, status};
 }
@@ -394,20 +423,83 @@ bool Scheduler::change_if_idle(const std::string& id, const std::function<void()
 
 bool Scheduler::kill(const std::string& id)
 {
-    std::lock_guard lock(mu_);
-    auto it = active_.find(id);
-    if (it == active_.end()) return false;
-    it->second->kill_requested = true;
-    if (it->second->turn) agent_->cancel(it->second->turn);
+    {
+        std::lock_guard lock(mu_);
+        auto it = active_.find(id);
+        if (it != active_.end()) {
+            it->second->kill_requested = true;
+            if (it->second->turn) agent_->cancel(it->second->turn);
+            return true;
+        }
+    }
+    const auto run = store_.last_run(id);
+    if (!run || !running_elsewhere(id)) return false;
+    store_.request_kill(id, run->occurrence_ms);
     return true;
 }
 
 std::optional<RunningInfo> Scheduler::running(const std::string& id) const
 {
-    std::lock_guard lock(mu_);
-    auto it = active_.find(id);
-    if (it == active_.end()) return std::nullopt;
-    return RunningInfo{it->second->session_id, it->second->started_ms};
+    {
+        std::lock_guard lock(mu_);
+        auto it = active_.find(id);
+        if (it != active_.end()) return RunningInfo{it->second->session_id, it->second->started_ms, true};
+    }
+    return running_elsewhere(id);
+}
+
+std::optional<RunningInfo> Scheduler::running_elsewhere(const std::string& id) const
+{
+    const auto run = store_.last_run(id);
+    if (!run) return std::nullopt;
+    const Json& r = run->record;
+    const std::string status = r.value("status", std::string());
+    if (status != "claimed" && status != "running") return std::nullopt;
+    if (r.value("host", std::string()) == host_label_) return std::nullopt; // ours: active_ knows
+    // Records from before heartbeats, or from a process that stopped beating, block nothing.
+    const Json heartbeat = r.value("heartbeat_ms", Json());
+    const Json every = r.value("heartbeat_every_ms", Json());
+    if (!heartbeat.is_number_integer() || !every.is_number_integer()) return std::nullopt;
+    const int64_t stale_after = 3 * std::clamp<int64_t>(every.get<int64_t>(), 100, 600'000) + 1000;
+    if (timers_->now_ms(host_.raw()) - heartbeat.get<int64_t>() > stale_after) return std::nullopt;
+    RunningInfo info;
+    info.here = false;
+    info.session_id = r.value("session_id", Json()).is_string() ? r["session_id"].get<std::string>() : std::string();
+    const Json started = r.value("started_ms", r.value("claimed_ms", Json()));
+    info.started_ms = started.is_number_integer() ? started.get<int64_t>() : 0;
+    return info;
+}
+
+void Scheduler::save_run(ActiveRun& run, const std::function<void(Json&)>& change)
+{
+    std::lock_guard lock(run.record_mu);
+    change(run.record);
+    run.record["heartbeat_ms"] = timers_->now_ms(host_.raw());
+    if (run.record.value("finished_ms", Json()).is_number_integer()) run.finished = true;
+    store_.update_run(run.job_id, run.occurrence_ms, run.record);
+}
+
+void Scheduler::beat()
+{
+    std::vector<std::shared_ptr<ActiveRun>> runs;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [id, run] : active_) runs.push_back(run);
+    }
+    for (const auto& run : runs) {
+        {
+            std::lock_guard lock(run->record_mu);
+            if (!run->claimed || run->finished) continue;
+            run->record["heartbeat_ms"] = timers_->now_ms(host_.raw());
+            store_.update_run(run->job_id, run->occurrence_ms, run->record);
+        }
+        if (store_.kill_requested(run->job_id, run->occurrence_ms)) {
+            host_.info("scheduler: job '" + run->job_id + "' killed from another host");
+            std::lock_guard lock(mu_);
+            run->kill_requested = true;
+            if (run->turn) agent_->cancel(run->turn);
+        }
+    }
 }
 
 } // namespace gaggle::scheduler

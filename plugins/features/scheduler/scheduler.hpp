@@ -4,8 +4,12 @@
 // run is a "scheduled" session stamped with the job's id, whose turn runs the recipe through the
 // host's agent service with approvals denied (nobody is there to give one).
 //
-// What runs is known only in memory, per process: a host killed mid-run leaves a run record that
-// says "running" but blocks nothing, so the job fires again at its next occurrence.
+// Every process knows what runs anywhere: the process running an occurrence stamps its run record
+// with a heartbeat on each refresh, and the others count a run as running while that heartbeat is
+// fresh (three intervals, as the record states them, and a second). So list, inspect, run_now,
+// pause and updates behave the same on every process, an occurrence is skipped while another
+// process still runs the job, and kill reaches the run's process through the store. A host
+// killed mid-run stops beating: its record blocks nothing once stale, and the job fires again.
 //
 // Thread-safety: every public function may be called from any thread. Timer callbacks run on the
 // host's timer thread; runs on threads of their own (run_now on the request's thread).
@@ -35,10 +39,11 @@ struct Settings {
     size_t kept_runs = 100;              // run records kept per job
 };
 
-// A run in progress in this process.
+// A run in progress, in this process or another on the store.
 struct RunningInfo {
     std::string session_id; // "" while the session is being created
     int64_t started_ms = 0;
+    bool here = true;       // false: another process runs it (its record's heartbeat is fresh)
 };
 
 struct RunOutcome {
@@ -66,8 +71,10 @@ public:
     // here, and returns whether it did. A run starts by reading the job and marking itself
     // running in one step that excludes this, so no run starts from the job as it was before.
     bool change_if_idle(const std::string& id, const std::function<void()>& change);
-    // Cancels the job's run in progress; false when none runs here.
+    // Cancels the job's run in progress, here at once or in the process running it at its next
+    // heartbeat; false when none runs anywhere.
     bool kill(const std::string& id);
+    // The job's run in progress here, else one another process runs (from the store).
     std::optional<RunningInfo> running(const std::string& id) const;
 
     const Settings& settings() const { return settings_; }
@@ -86,6 +93,11 @@ private:
     void run_missed(const Job& job);
     void spawn_run(Job job, int64_t occurrence_ms);
     std::optional<RunOutcome> run_occurrence(const Job& job, int64_t occurrence_ms, bool manual);
+    // Run records: every write stamps the heartbeat; beat() rewrites the records of the runs in
+    // progress here and acts on kills other processes asked for.
+    void save_run(ActiveRun& run, const std::function<void(Json&)>& change);
+    void beat();
+    std::optional<RunningInfo> running_elsewhere(const std::string& id) const;
     gaggle_timer_id schedule_timer(int64_t delay_ms, int64_t interval_ms, gaggle_timer_fn fn, void* ctx);
 
     sdk::Host host_;
