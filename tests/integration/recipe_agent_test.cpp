@@ -157,3 +157,20 @@ TEST_CASE("a recipe's retry: a failing check runs on_failure, resets the convers
         CHECK(read_text_file(h.server().root() / "failures.log") == "failed\n");
     }
 }
+
+TEST_CASE("a recipe's settings.max_turns caps the model calls of its session's turns")
+{
+    auto todo_call = [](const std::string& id) {
+        return nlohmann::json{{"format", "openai"},
+                              {"chunks", nlohmann::json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", "todo__todo_read"}, {"arguments", "{}"}}}}})}};
+    };
+    AgentHarness h(nlohmann::json::array({todo_call("t1"), todo_call("t2"), todo_call("t3")}));
+    Json recipe{{"title", "Short"}, {"description", "two calls at most"}, {"instructions", "Be brief."}, {"settings", {{"max_turns", 2}}}};
+    auto started = h.post("/agent/start", Json{{"working_dir", h.server().root().string()}, {"recipe", recipe}});
+    REQUIRE(started.status == 200);
+    const std::string id = Json::parse(started.body)["id"];
+    const auto events = h.reply_all(id, "loop");
+    CHECK(events.back()["type"] == "Finish");
+    CHECK(h.provider().requests().size() == 2);
+    CHECK(streamed_text(events).find("maximum number of actions") != std::string::npos);
+}
