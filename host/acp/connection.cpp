@@ -315,7 +315,7 @@ void Connection::prompt(const Json& id, const Json& params)
     Json message = make_message("user", prompt_to_content(given == params.end() ? Json() : *given));
     TurnRequest request = with_session(session_id, [&] { return prepare_turn(app_, owner_, session_id, std::move(message), std::nullopt); });
     auto turn = std::make_shared<PromptTurn>(id, session_id, out_,
-                                             [this](const std::string& s, const Json& data) { ask_permission(s, data); });
+                                             [this](const std::string& s, const Json& data) { on_action_required(s, data); });
     {
         std::lock_guard lock(mutex_);
         if (closed_) throw RpcError(rpc_code::internal_error, "the connection is closing");
@@ -353,14 +353,21 @@ void Connection::cancel(const Json& params)
     if (auto prompt = prompt_of(params["sessionId"].get<std::string>())) prompt->cancel();
 }
 
+void Connection::on_action_required(const std::string& session_id, const Json& action_data)
+{
+    if (action_data.value("actionType", std::string()) == "elicitation") decline_elicitation(session_id, action_data);
+    else ask_permission(session_id, action_data);
+}
+
+void Connection::decline_elicitation(const std::string& session_id, const Json& action_data)
+{
+    // An MCP server's question: ACP has no stable way to put it to the client yet, so the server
+    // is told no at once rather than left waiting for its timeout.
+    app_.agent_services.elicitations.deliver(session_id, action_data.value("id", std::string()), Json());
+}
+
 void Connection::ask_permission(const std::string& session_id, const Json& action_data)
 {
-    // An MCP server's question (elicitation): ACP has no stable way to put it to the client
-    // yet, so the server is told no at once rather than left waiting for its timeout.
-    if (action_data.value("actionType", std::string()) == "elicitation") {
-        app_.agent_services.elicitations.deliver(session_id, action_data.value("id", std::string()), Json());
-        return;
-    }
     std::int64_t id;
     {
         std::lock_guard lock(mutex_);

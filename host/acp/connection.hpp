@@ -51,7 +51,11 @@ private:
     void prompt(const Json& id, const Json& params); // answered when the turn ends
     void cancel(const Json& params);
 
+    // A turn's actionRequired: a tool confirmation becomes session/request_permission; an MCP
+    // elicitation is declined.
+    void on_action_required(const std::string& session_id, const Json& action_data);
     void ask_permission(const std::string& session_id, const Json& action_data);
+    void decline_elicitation(const std::string& session_id, const Json& action_data);
     void finish_prompt(const std::shared_ptr<PromptTurn>& prompt);
     void start_client_servers(const std::string& session_id, const Json& configs);
     // Opens a stored session, as the caller read it, for this client (cwd, agent, the client's MCP

@@ -5,8 +5,9 @@
 
 namespace gaggle::acp {
 
-PromptTurn::PromptTurn(Json request_id, std::string session_id, Outbox& out, AskPermission ask)
-    : request_id_(std::move(request_id)), session_id_(std::move(session_id)), out_(out), ask_(std::move(ask))
+PromptTurn::PromptTurn(Json request_id, std::string session_id, Outbox& out, OnActionRequired on_action_required)
+    : request_id_(std::move(request_id)), session_id_(std::move(session_id)), out_(out),
+      on_action_required_(std::move(on_action_required))
 {
 }
 
@@ -38,7 +39,7 @@ void PromptTurn::on_event(const Json& event)
             if (item.is_object() && item.value("type", "") == "actionRequired" && item.contains("data") &&
                 item["data"].is_object() &&
                 (item["data"].value("actionType", "") == "toolConfirmation" || item["data"].value("actionType", "") == "elicitation"))
-                ask_(session_id_, item["data"]);
+                on_action_required_(session_id_, item["data"]);
     for (auto& update : message_updates(message))
         out_.send(make_notification("session/update", Json{{"sessionId", session_id_}, {"update", std::move(update)}}));
 }

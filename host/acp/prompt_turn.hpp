@@ -19,9 +19,9 @@ public:
     // Called on the turn's thread with an actionRequired toolConfirmation's or elicitation's
     // data; the turn then waits in the ConfirmationBroker (ElicitationBroker) until the answer is
     // delivered or the turn is cancelled.
-    using AskPermission = std::function<void(const std::string& session_id, const Json& action_data)>;
+    using OnActionRequired = std::function<void(const std::string& session_id, const Json& action_data)>;
 
-    PromptTurn(Json request_id, std::string session_id, Outbox& out, AskPermission ask);
+    PromptTurn(Json request_id, std::string session_id, Outbox& out, OnActionRequired on_action_required);
 
     const Json& request_id() const noexcept { return request_id_; }
     const std::string& session_id() const noexcept { return session_id_; }
@@ -39,7 +39,7 @@ private:
     Json request_id_;
     std::string session_id_;
     Outbox& out_;
-    AskPermission ask_;
+    OnActionRequired on_action_required_;
     std::atomic<bool> cancelled_{false};
     mutable std::mutex mutex_;
     std::shared_ptr<RunningTurn> turn_;
