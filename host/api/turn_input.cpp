@@ -63,15 +63,15 @@ void expand_recipe_command(AppContext& app, Json& user_message)
 
 } // namespace
 
-bool deliver_elicitation_answer(AppContext& app, const std::string& owner, const std::string& session_id,
-                                const Json& user_message)
+std::optional<SessionInfo> deliver_elicitation_answer(AppContext& app, const std::string& owner, const std::string& session_id,
+                                                      const Json& user_message)
 {
     const auto answer = elicitation_answer_in(user_message);
-    if (!answer) return false;
-    app.sessions.get_session(owner, session_id); // another user's session is not found
+    if (!answer) return std::nullopt;
+    SessionInfo session = app.sessions.get_session(owner, session_id); // another user's session is not found
     if (!app.agent_services.elicitations.deliver(session_id, answer->id, answer->user_data))
         throw not_found("No elicitation is waiting for id " + answer->id + " in this session");
-    return true;
+    return session;
 }
 
 TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::string& session_id, Json user_message,

@@ -12,10 +12,11 @@ TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::s
                          std::optional<Json> override_conversation);
 
 // When `user_message` answers an MCP elicitation (an actionRequired elicitationResponse, as the
-// desktop sends it in a new reply), hands the answer to the turn waiting for it and returns true:
-// such a message starts no turn. Throws not_found when no elicitation with that id waits in the
-// session (or the session is not this user's).
-bool deliver_elicitation_answer(AppContext& app, const std::string& owner, const std::string& session_id,
+// desktop sends it in a new reply), hands the answer to the turn waiting for it and returns the
+// session as read to check its owner: such a message starts no turn. nullopt for any other
+// message. Throws not_found when no elicitation with that id waits in the session (or the
+// session is not this user's).
+std::optional<SessionInfo> deliver_elicitation_answer(AppContext& app, const std::string& owner, const std::string& session_id,
                                 const Json& user_message);
 
 // A user text message as the desktop builds it.
