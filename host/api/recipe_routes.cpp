@@ -96,7 +96,7 @@ void register_recipe_routes(Router& router, AppContext& app)
         const SavedRecipe saved = service->save(*recipe, fields::optional_string(body, "id"));
         Json answer{{"id", saved.id}, {"file_name", saved.file_name}, {"file_path", saved.file_path.string()}};
         // A scheduled recipe's job runs the text just saved from its next firing.
-        if (auto warning = jobs->refresh(service->by_id(saved.id), req.user_id())) answer["warning"] = *warning;
+        if (auto warning = jobs->refresh(load_recipe_file(saved.file_path), req.user_id())) answer["warning"] = *warning;
         res.json(answer);
     }, json_body);
 
