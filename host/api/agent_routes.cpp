@@ -3,6 +3,7 @@
 #include "agent/agent_manager.hpp"
 #include "agent/permissions.hpp"
 #include "agent/session_mode.hpp"
+#include "api/app_routes.hpp"
 #include "api/fields.hpp"
 #include "api/routes.hpp"
 #include "common/error.hpp"
@@ -20,6 +21,7 @@ const RouteOptions json_body{.auth = true, .json_body = true};
 
 void register_agent_routes(Router& router, AppContext& app)
 {
+    register_app_routes(router, app);
     router.add(
         "POST", "/agent/start",
         [&app](Request& req, Response& res) {
