@@ -100,6 +100,7 @@ void Connection::handle_request(const Incoming& m)
         else if (m.method == "session/new") result = new_session(object_params(m));
         else if (m.method == "session/load") result = load_session(object_params(m));
         else if (m.method == "session/resume") result = resume_session(object_params(m));
+        else if (m.method == "session/fork") result = fork_session(object_params(m));
         else if (m.method == "session/list") result = list_sessions(app_.sessions, owner_, object_params(m));
         else if (m.method == "session/close") result = close_session(object_params(m));
         else if (m.method == "session/delete") result = delete_session(object_params(m));
@@ -112,6 +113,7 @@ void Connection::handle_request(const Incoming& m)
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
         std::string opened; // a session the client just opened, told its commands after the answer
         if (m.method == "session/new") opened = result["sessionId"].get<std::string>();
+        else if (m.method == "session/fork") opened = result["sessionId"].get<std::string>();
         else if (m.method == "session/load" || m.method == "session/resume") opened = m.params["sessionId"].get<std::string>();
         out_.send(make_response(m.id, std::move(result)));
         if (!opened.empty()) announce_commands(opened);
@@ -140,7 +142,7 @@ Json Connection::initialize(const Json& params)
                   {"mcpCapabilities", {{"http", false}, {"sse", false}}},
                   // title is session/set_title, still unstable in the ACP schema.
                   {"sessionCapabilities",
-                   {{"list", Json::object()}, {"delete", Json::object()}, {"resume", Json::object()},
+                   {{"list", Json::object()}, {"delete", Json::object()}, {"resume", Json::object()}, {"fork", Json::object()},
                     {"close", Json::object()}, {"title", Json::object()}}}}},
                 {"authMethods", Json::array()},
                 {"agentInfo", {{"name", "gaggle"}, {"title", "Gaggle"}, {"version", GAGGLE_VERSION}}}};
@@ -207,6 +209,27 @@ Json Connection::open_session(const SessionInfo& session, const std::string& cwd
     app_.agents.open(owner_, opened);
     start_client_servers(id, servers);
     return Json{{"modes", mode_state(session_mode(app_.config, session))}, {"configOptions", config_options(app_, session)}};
+}
+
+// A copy of a stored session, its whole conversation included, opened for this client as
+// resume opens one (cwd, the client's MCP servers). The copy is a session of its own from then on.
+Json Connection::fork_session(const Json& params)
+{
+    const std::string id = required_string(params, "sessionId");
+    const std::string cwd = absolute_directory(params);
+    auto given = params.find("mcpServers");
+    const Json servers = extension_configs(given == params.end() || given->is_null() ? Json::array() : *given);
+    const SessionInfo copy = with_session(id, [&] { return app_.sessions.fork_session(owner_, id, ForkOptions{}); });
+    try {
+        Json answer = open_session(copy, cwd, servers);
+        answer["sessionId"] = copy.id;
+        return answer;
+    } catch (...) {
+        // The client is told the fork failed, so no copy is left behind for it.
+        app_.agents.forget(copy.id);
+        app_.sessions.delete_session(owner_, copy.id);
+        throw;
+    }
 }
 
 // The client is done with the session: its prompt is cancelled and the agent (with the client's

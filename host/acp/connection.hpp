@@ -43,6 +43,7 @@ private:
     Json new_session(const Json& params);
     Json load_session(const Json& params);
     Json resume_session(const Json& params);
+    Json fork_session(const Json& params);
     Json close_session(const Json& params);
     Json delete_session(const Json& params);
     Json set_mode(const Json& params);

@@ -148,14 +148,14 @@ TEST_CASE("ACP stdio: session/cancel ends the turn with stopReason cancelled")
     }
 }
 
-TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resumed and deleted; a prompt carries an image")
+TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resumed, forked and deleted; a prompt carries an image")
 {
     AgentHarness h(json::array({scripted_tool_call("call_w", "todo__todo_write", "{\"content\":\"x\"}"), scripted_text("written")}));
     const Json r = run_client(h, "sessions").result;
     const std::string kept = r["kept"], dropped = r["dropped"];
     const Json& caps = r["init"]["agentCapabilities"];
     CHECK(caps["promptCapabilities"]["image"] == true);
-    for (const char* c : {"list", "delete", "resume", "close"}) CHECK(caps["sessionCapabilities"].contains(c));
+    for (const char* c : {"list", "delete", "resume", "close", "fork"}) CHECK(caps["sessionCapabilities"].contains(c));
 
     // Modes: goose's four, auto by default; approve set over ACP is the session's own, so the
     // tool call asked permission although GOOSE_MODE is unset.
@@ -205,17 +205,29 @@ TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resu
     CHECK(r["elsewhere"]["sessions"].empty());
     CHECK(r["badCursor"]["code"] == -32602);
 
+    // Forked: a new session holding the whole conversation, in the same mode; an unknown id is -32002.
+    const std::string forked = r["forked"]["sessionId"];
+    CHECK(forked != kept);
+    CHECK(r["forked"]["modes"]["currentModeId"] == "approve");
+    const Json original = h.session(kept), copy = h.session(forked);
+    CHECK(copy["conversation"].size() == original["conversation"].size());
+    CHECK(copy["conversation"].size() >= 4); // the prompt, the tool call, its result, the answer
+    CHECK(copy["working_dir"] == original["working_dir"]);
+    CHECK(r["forkUnknown"]["code"] == -32002);
+
     // Deleted: gone from ACP's list and from REST; a second delete is a success to the client.
-    REQUIRE(r["afterDelete"]["sessions"].size() == 1);
-    CHECK(r["afterDelete"]["sessions"][0]["sessionId"] == kept);
+    REQUIRE(r["afterDelete"]["sessions"].size() == 2);
+    std::set<std::string> left;
+    for (const auto& listed : r["afterDelete"]["sessions"]) left.insert(listed["sessionId"].get<std::string>());
+    CHECK(left == std::set<std::string>{kept, forked});
     CHECK(h.server().get("/sessions/" + dropped).status == 404);
     CHECK(h.server().get("/sessions/" + kept).status == 200);
     CHECK(r["deleteAgain"].is_object());
     CHECK(r["resumeUnknown"]["code"] == -32002);
 
-    // Each session opened (two new, one resumed) is told the slash commands a prompt may start with.
+    // Each session opened (two new, one resumed, one forked) is told the slash commands a prompt may start with.
     const auto commands = updates_of(r, "available_commands_update");
-    CHECK(commands.size() == 3);
+    CHECK(commands.size() == 4);
     std::set<std::string> names;
     for (auto& c : commands.at(0)["availableCommands"]) names.insert(c["name"].get<std::string>());
     CHECK(names.count("compact") == 1);

@@ -249,6 +249,9 @@ async function sessionsScenario() {
       const badCursor = await errorOf(() => ctx.request(s.list, { cursor: "not-a-cursor" }));
       await ctx.request(s.close, { sessionId: kept });
       const resumed = await ctx.request(s.resume, { sessionId: kept, cwd, mcpServers: [] });
+      // session/fork is unstable in the schema: known by name, as set_title.
+      const forked = await ctx.request("session/fork", { sessionId: kept, cwd, mcpServers: [] });
+      const forkUnknown = await errorOf(() => ctx.request("session/fork", { sessionId: "20990101_9", cwd }));
       await ctx.request(s.delete, { sessionId: dropped });
       const afterDelete = await ctx.request(s.list, { cwd });
       // The agent answers -32002; the SDK, as ACP recommends, makes that a success: the end state is the same.
@@ -256,7 +259,7 @@ async function sessionsScenario() {
       const resumeUnknown = await errorOf(() => ctx.request(s.resume, { sessionId: "20990101_9", cwd }));
       return {
         init, kept, dropped, newModes: created.modes, badMode, modelOption, choice, setModel, badConfig, badModel, titled, badTitle, stopReason: prompted.stopReason, badImage,
-        listed, elsewhere, badCursor, resumed, afterDelete, deleteAgain, resumeUnknown, updates, permissions,
+        listed, elsewhere, badCursor, resumed, forked, forkUnknown, afterDelete, deleteAgain, resumeUnknown, updates, permissions,
       };
     },
   );
@@ -363,7 +366,7 @@ async function rawScenario() {
 // answered, and the agent must still work afterwards.
 async function stormScenario() {
   const methods = [
-    "initialize", "authenticate", "session/new", "session/load", "session/resume", "session/list", "session/close",
+    "initialize", "authenticate", "session/new", "session/load", "session/resume", "session/fork", "session/list", "session/close",
     "session/delete", "session/set_mode", "session/set_title", "session/set_config_option", "session/prompt", "session/get",
     "_goose/session/export", "_goose/session/import", "_goose/session/provider/update", "_goose/providers/list",
     "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
