@@ -212,6 +212,14 @@ Json session_tools(AppContext& app, const std::string& owner, const Json& params
     return Json{{"tools", extension_service(app).tools(owner, required_string(params, "sessionId"), optional_string(params, "extensionName"))}};
 }
 
+// {result}: the server's ReadResourceResult for one resource of a session's extension.
+Json read_resource(AppContext& app, const std::string& owner, const Json& params)
+{
+    return Json{{"result", extension_service(app).read_resource_result(owner, required_string(params, "sessionId"),
+                                                                       required_string(params, "extensionName"),
+                                                                       required_string(params, "uri"))}};
+}
+
 const std::map<std::string, Method, std::less<>>& methods()
 {
     static const std::map<std::string, Method, std::less<>> table{
@@ -234,6 +242,7 @@ const std::map<std::string, Method, std::less<>>& methods()
         {"_goose/extensions/remove", remove_extension},
         {"_goose/working_dir/update", update_working_dir},
         {"_goose/tools", session_tools},
+        {"_goose/resource/read", read_resource},
     };
     return table;
 }

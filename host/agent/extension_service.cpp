@@ -89,8 +89,8 @@ Json ExtensionService::call_tool(const std::string& owner, const std::string& se
                 {"_meta", r.contains("_meta") ? r["_meta"] : Json(nullptr)}};
 }
 
-Json ExtensionService::read_resource(const std::string& owner, const std::string& session_id, const std::string& extension_name,
-                                     const std::string& uri)
+Json ExtensionService::read_resource_result(const std::string& owner, const std::string& session_id,
+                                            const std::string& extension_name, const std::string& uri)
 {
     auto agent = agent_of(owner, session_id);
     auto extension = agent->extension(mcp::extension_key(extension_name));
@@ -104,6 +104,13 @@ Json ExtensionService::read_resource(const std::string& owner, const std::string
     } catch (const std::exception& e) {
         throw Error(ErrorKind::bad_gateway, std::string("Extension ") + extension_name + ": " + e.what());
     }
+    return result;
+}
+
+Json ExtensionService::read_resource(const std::string& owner, const std::string& session_id, const std::string& extension_name,
+                                     const std::string& uri)
+{
+    const Json result = read_resource_result(owner, session_id, extension_name, uri);
     if (!result.contains("contents") || !result["contents"].is_array() || result["contents"].empty())
         throw not_found("Resource " + uri + " has no contents");
     const Json& c = result["contents"][0];

@@ -25,7 +25,12 @@ public:
     Json tools(const std::string& owner, const std::string& session_id, const std::optional<std::string>& extension_name);
     // CallToolResponse {content, is_error, structured_content, _meta}; not_found for an unknown tool.
     Json call_tool(const std::string& owner, const std::string& session_id, const std::string& name, const Json& arguments);
-    // ReadResourceResponse {uri, mimeType, text, _meta}.
+    // The server's own ReadResourceResult {contents: [...]} (ACP's _goose/resource/read answers it
+    // whole). not_found when the extension is not loaded or the server has no such resource,
+    // bad_gateway when it cannot be reached.
+    Json read_resource_result(const std::string& owner, const std::string& session_id, const std::string& extension_name,
+                              const std::string& uri);
+    // ReadResourceResponse {uri, mimeType, text, _meta}: the first content, as /agent/read_resource answers.
     Json read_resource(const std::string& owner, const std::string& session_id, const std::string& extension_name,
                        const std::string& uri);
 

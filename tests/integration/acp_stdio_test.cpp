@@ -77,6 +77,14 @@ TEST_CASE("ACP stdio: the client's stdio MCP server from session/new serves the 
     CHECK(r["stopReason"] == "end_turn");
     // The model was offered the client's server's tools.
     CHECK(h.provider().requests().at(0).body.find("everything__echo") != std::string::npos);
+    // _goose/resource/read answers the server's ReadResourceResult whole.
+    const Json& contents = r["resource"]["result"]["contents"];
+    REQUIRE(contents.is_array());
+    REQUIRE(contents.size() == 1);
+    CHECK(contents[0]["uri"] == "demo://resource/dynamic/text/1");
+    CHECK(contents[0]["text"].is_string());
+    CHECK(r["noExtension"]["code"].is_number_integer());
+    CHECK(r["noExtension"]["message"].get<std::string>().find("nope") != std::string::npos);
 }
 
 TEST_CASE("ACP stdio: a tool needing approval asks session/request_permission, answered both ways")

@@ -155,7 +155,14 @@ async function mcpScenario() {
       const server = { name: "everything", command: "node", args: [process.env.ACP_MCP_SCRIPT, "stdio"], env: [] };
       const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [server] });
       const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("echo please")] });
-      return { sessionId, refused, broken, updates, stopReason: response.stopReason };
+      // goose's own resource read, on the client's server.
+      const resource = await ctx.request("_goose/resource/read", {
+        sessionId, extensionName: "everything", uri: "demo://resource/dynamic/text/1",
+      });
+      const noExtension = await errorOf(() =>
+        ctx.request("_goose/resource/read", { sessionId, extensionName: "nope", uri: "demo://resource/dynamic/text/1" }),
+      );
+      return { sessionId, refused, broken, updates, stopReason: response.stopReason, resource, noExtension };
     },
   );
 }
@@ -372,7 +379,7 @@ async function stormScenario() {
     "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
     "_goose/config/remove", "_goose/working_dir/update", "_goose/tools", "_goose/secret/check", "_goose/secret/upsert",
     "_goose/secret/remove", "_goose/config/extensions", "_goose/session/extensions", "_goose/extensions/add",
-    "_goose/extensions/remove",
+    "_goose/extensions/remove", "_goose/resource/read",
   ];
   let deep = {};
   for (let i = 0; i < 200; ++i) deep = { a: [deep] };
