@@ -124,6 +124,7 @@ TEST_CASE("summon: a recipe's sub-recipe runs as a subagent with a real tool and
     const Json s = h.session(sub_id);
     CHECK(s["session_type"] == "sub_agent");
     CHECK(s["name"] == "Subagent: Writer");
+    CHECK(s["extension_data"]["goose_mode.v0"]["mode"] == "auto"); // as upstream runs subagents
     CHECK(s["conversation"].size() == 4); // prompt, shell call, its result, the answer
 }
 

@@ -5,6 +5,7 @@
 #include "agent/platform/final_output_tool.hpp"
 #include "agent/platform/tool_text_result.hpp"
 #include "agent/session_extensions.hpp"
+#include "agent/session_mode.hpp"
 #include "agent/turn_service.hpp"
 #include "common/error.hpp"
 
@@ -58,6 +59,9 @@ std::shared_ptr<SubagentTask> SubagentTask::start(const PlatformHost& host, Sess
     s.name = "Subagent: " + task->title_;
     s.session_type = "sub_agent";
     s.extension_data = extension_data_with(Json::object(), spec.extensions);
+    // Auto, as upstream runs subagents: approving the delegation approved the work. A tool that
+    // still needs a person (a permission set to ask) is denied: nobody watches this turn.
+    s.extension_data.update(session_mode_patch("auto"));
     s.recipe = spec.recipe;
     s.provider_name = spec.provider ? spec.provider : parent.provider_name;
     s.model_config = parent.model_config;

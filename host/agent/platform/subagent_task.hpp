@@ -1,8 +1,9 @@
 #pragma once
 // One task summon delegates: a session of type "sub_agent" made for it, one turn run there
 // through the host's TurnService, and what that turn ends with. The subagent's session is an
-// ordinary stored session (listable, searchable, readable afterwards); its turn is unattended
-// (tools needing approval are denied, as nobody watches it) and it cannot delegate further.
+// ordinary stored session (listable, searchable, readable afterwards) in auto mode; its turn is
+// unattended (a tool that still needs approval is denied, as nobody watches it) and it cannot
+// delegate further.
 #include "agent/cancel_token.hpp"
 #include "agent/platform/platform_extensions.hpp"
 
