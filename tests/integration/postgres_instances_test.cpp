@@ -194,3 +194,42 @@ TEST_CASE("postgres: a session runs one turn at a time across instances; a dead 
     std::this_thread::sleep_for(std::chrono::milliseconds(3300));
     CHECK(streamed_text(reply_through(cluster[1], id, "later")) == "taken over");
 }
+
+TEST_CASE("postgres: the scheduler on three instances fires each occurrence exactly once") {
+    Json done{{"format", "openai"}, {"repeat", true}, {"chunks", Json::array({Json{{"text", "done"}}})},
+              {"usage", {{"input_tokens", 1}, {"output_tokens", 1}}}};
+    Cluster c(Json::array({done}), 3, {{"GAGGLE_SCHEDULER_REFRESH_MS", "200"}});
+    const Json job{{"id", "shared"}, {"cron", "* * * * * *"},
+                   {"recipe", {{"title", "Tick"}, {"description", "ticks"}, {"instructions", "Say done."}, {"prompt", "Go."}}}};
+    REQUIRE(c[0].post_json("/schedule/create", job.dump()).status == 200);
+    auto recorded = [&](ServerProcess& s) {
+        std::set<std::string> ids;
+        const auto r = s.get("/schedule/shared/sessions?limit=1000");
+        REQUIRE(r.status == 200);
+        const Json runs = Json::parse(r.body);
+        for (const auto& run : runs) ids.insert(run["id"].get<std::string>());
+        return ids;
+    };
+    auto eventually = [](auto&& ok, int seconds) {
+        for (int i = 0; i < seconds * 10; ++i) {
+            if (ok()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return ok();
+    };
+    REQUIRE(eventually([&] { return recorded(c[1]).size() >= 8; }, 60));
+    // Paused between runs (400 while one runs somewhere).
+    REQUIRE(eventually([&] { return c[2].post_json("/schedule/shared/pause", "").status == 204; }, 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2000)); // a run started before the pause ends
+
+    // Every scheduled session belongs to exactly one claimed occurrence, whichever instance ran it.
+    const std::set<std::string> runs = recorded(c[0]);
+    std::set<std::string> stamped;
+    const auto r = c[1].get("/sessions");
+    REQUIRE(r.status == 200);
+    const Json listing = Json::parse(r.body);
+    for (const auto& session : listing["sessions"])
+        if (session["schedule_id"] == "shared") stamped.insert(session["id"].get<std::string>());
+    CHECK(runs.size() >= 8);
+    CHECK(stamped == runs);
+}
