@@ -34,7 +34,7 @@ TEST_CASE("the desktop's start-up sequence, replayed: settings, new chat, model 
         if (p["name"] == "openai") openai_configured = p["is_configured"] == true;
     CHECK(openai_configured);
     const Json extensions = Json::parse(server.get("/config/extensions").body);
-    CHECK(extensions["extensions"].size() == 5);
+    CHECK(extensions["extensions"].size() == 6); // the bundled ones: developer, memory, todo, extensionmanager, chatrecall, summon
     CHECK(configured_entries(extensions).empty());
     CHECK(Json::parse(server.get("/config/slash_commands").body)["commands"].is_array());
     CHECK(Json::parse(server.get("/system_info").body)["enabled_extensions"] == Json::array({"developer", "todo", "extensionmanager"}));

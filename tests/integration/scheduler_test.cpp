@@ -311,7 +311,9 @@ TEST_CASE("two hosts on one store see each other's runs: list, inspect, run_now,
     CHECK(message_of(again).find("already running") != std::string::npos);
     CHECK(send(b, "POST", "/schedule/remote/pause").status == 400);
     CHECK(send(b, "PUT", "/schedule/remote", R"({"cron":"@daily"})").status == 400);
-    // B's kill reaches A's run through the store.
+    // B's kill reaches A's run through the store (once the run is in its model call, so the
+    // stalled answer it was meant to get is used up).
+    REQUIRE(provider.wait_for_requests(1, std::chrono::seconds(20)));
     CHECK(send(b, "POST", "/schedule/remote/kill").status == 200);
     auto first_answer = first.get();
     REQUIRE(first_answer.status == 200);
@@ -322,6 +324,7 @@ TEST_CASE("two hosts on one store see each other's runs: list, inspect, run_now,
     // A dies mid-run: B sees the run until A's heartbeat goes stale, then runs the job itself.
     auto dying = std::async(std::launch::async, [&] { return send(*a, "POST", "/schedule/remote/run_now"); });
     REQUIRE(eventually([&] { return job_of(b, "remote")["currently_running"] == true; }));
+    REQUIRE(provider.wait_for_requests(2, std::chrono::seconds(20)));
     a->stop(SIGKILL);
     dying.wait();
     REQUIRE(eventually([&] { return not_running(b, "remote"); }));
