@@ -43,6 +43,10 @@ StreamableHttpConnection::~StreamableHttpConnection()
         closing_.store(true); // every transfer's StopFlag sees it within the host's watchdog tick
     }
     pause_cv_.notify_all();
+    {
+        std::lock_guard lock(state_mutex_); // a waiter checks closing_ under it: no wake-up is lost
+    }
+    listen_answered_cv_.notify_all();
     inbound_.shut();
     std::string session;
     {
@@ -265,6 +269,21 @@ void StreamableHttpConnection::start_listening()
         listening_ = true;
     }
     tasks_.start([this] { listen(); });
+    // The next requests go out once the server has answered the GET (or refused it): a server
+    // may send an answer on whichever GET stream it holds, and one that opened only after a
+    // request's own stream closed looks to it like the resumption of that stream.
+    std::unique_lock lock(state_mutex_);
+    listen_answered_cv_.wait_for(lock, 2s, [this] { return listen_answered_ || closing_.load(); });
+}
+
+void StreamableHttpConnection::mark_listen_answered()
+{
+    {
+        std::lock_guard lock(state_mutex_);
+        if (listen_answered_) return;
+        listen_answered_ = true;
+    }
+    listen_answered_cv_.notify_all();
 }
 
 void StreamableHttpConnection::listen()
@@ -280,8 +299,10 @@ void StreamableHttpConnection::listen()
         StopFlag stop(&closing_);
         ExchangeHandlers handlers;
         handlers.on_event = [&](const providers::SseEvent& event) { accept_event(event, nothing, false); };
+        handlers.on_head = [this](const Exchange&) { mark_listen_answered(); };
         const auto opened = std::chrono::steady_clock::now();
         const Exchange response = exchange(http_, req, handlers, sdk::Cancel(stop.raw()));
+        mark_listen_answered(); // no head at all: refused or unreachable
         if (closing_.load()) return;
         if (response.status != 0 && (!response.success() || !response.is_event_stream())) {
             // 405 is the spec's "no stream here"; anything else is as good as that.

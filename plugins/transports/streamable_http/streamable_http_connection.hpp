@@ -39,6 +39,7 @@ private:
     void start_listening();
     void resume(Awaited& awaited, std::string last_event_id, long retry_ms);
     void listen();
+    void mark_listen_answered();
     void accept_event(const providers::SseEvent& event, Awaited& awaited, bool initialize);
     void accept(std::string_view text, Awaited& awaited, bool initialize);
     void keep_session_id(const Exchange& head);
@@ -61,6 +62,8 @@ private:
     std::string session_id_;       // from the initialize response; empty: none
     std::string protocol_version_; // negotiated at initialize
     bool listening_ = false;       // the GET stream was started
+    bool listen_answered_ = false; // its first GET has an answer (or failed)
+    std::condition_variable listen_answered_cv_;
     std::map<std::string, std::shared_ptr<StopFlag>> in_flight_; // request id (as JSON) -> its transfer
 
     BackgroundTasks tasks_; // last: joined first, while everything above is still alive
