@@ -139,7 +139,7 @@ Json Connection::initialize(const Json& params)
                 {"agentCapabilities",
                  {{"loadSession", true},
                   {"promptCapabilities", {{"image", true}, {"audio", false}, {"embeddedContext", true}}},
-                  {"mcpCapabilities", {{"http", false}, {"sse", false}}},
+                  {"mcpCapabilities", {{"http", true}, {"sse", true}}},
                   // title is session/set_title, still unstable in the ACP schema.
                   {"sessionCapabilities",
                    {{"list", Json::object()}, {"delete", Json::object()}, {"resume", Json::object()}, {"fork", Json::object()},
@@ -322,6 +322,8 @@ void Connection::start_client_servers(const std::string& session_id, const Json&
     auto agent = app_.agents.get_or_create(owner_, session_id);
     for (const auto& config : configs) {
         const auto spec = mcp::parse_extension_config(config);
+        // GOOSE_ALLOWLIST holds for the client's servers as for /agent/add_extension.
+        if (auto refused = launcher->refusal(spec)) throw invalid_params("MCP server " + spec.name + ": " + *refused);
         try {
             const auto r = agent->add_extension(spec, *launcher, ExtensionSession{owner_, session_id, session.working_dir});
             if (!r.success) throw std::runtime_error(r.error.value_or("it did not start"));

@@ -5,9 +5,10 @@
 
 namespace gaggle::acp {
 
-// ExtensionConfig[] for `mcp_servers` (McpServer[]). Only stdio servers are accepted, as
-// initialize advertises (mcpCapabilities http and sse false); anything else, or a wrong field,
-// throws invalid_params naming `mcpServers[i]`.
+// ExtensionConfig[] for `mcp_servers` (McpServer[]): stdio servers become `stdio` extensions,
+// `http` ones `streamable_http` and `sse` ones the legacy `sse` transport (initialize advertises
+// mcpCapabilities http and sse), with `env` and `headers` as their maps. Another type, or a
+// wrong field, throws invalid_params naming `mcpServers[i]`.
 Json extension_configs(const Json& mcp_servers);
 
 } // namespace gaggle::acp

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "acp_client_run.hpp"
+#include "node_peer.hpp"
 #include "scripted_model_replies.hpp"
 
 #include <filesystem>
@@ -54,12 +55,16 @@ TEST_CASE("ACP stdio: initialize, a new session and a prompt streamed as chunks;
     CHECK(session["conversation"][1]["content"].dump().find("Hello there") != std::string::npos);
 }
 
-TEST_CASE("ACP stdio: the client's stdio MCP server from session/new serves the model's tool call")
+TEST_CASE("ACP stdio: the client's stdio and HTTP MCP servers from session/new serve the model's tool calls")
 {
-    AgentHarness h(json::array({scripted_tool_call("call_echo", "everything__echo", "{\"message\":\"hello acp\"}"), scripted_text("Echoed.")}));
+    AgentHarness h(json::array({scripted_tool_call("call_echo", "remote__echo", "{\"message\":\"hello acp\"}"), scripted_text("Echoed.")}));
     const std::string script = peer_script("@modelcontextprotocol/server-everything/dist/index.js");
-    const Json r = run_client(h, "mcp", {{"ACP_MCP_SCRIPT", script}}).result;
-    CHECK(r["refused"]["code"] == -32602); // http servers are not offered by initialize
+    NodePeer http_server(script, {"streamableHttp"});
+    const Json r = run_client(h, "mcp", {{"ACP_MCP_SCRIPT", script}, {"ACP_MCP_HTTP_URL", http_server.url("/mcp")}}).result;
+    CHECK(r["refused"]["code"] == -32602); // stdio, http and sse only, as initialize says
+    CHECK(r["refused"]["message"].get<std::string>().find("must be stdio, http or sse") != std::string::npos);
+    CHECK(r["badUrl"]["code"] == -32602);
+    CHECK(r["badUrl"]["message"].get<std::string>().find("http:// or https://") != std::string::npos);
     CHECK(r["broken"]["code"] == -32603);
     CHECK(r["broken"]["message"].get<std::string>().find("missing") != std::string::npos);
     // The session whose server could not start is not left behind: only the good one exists.
@@ -68,15 +73,16 @@ TEST_CASE("ACP stdio: the client's stdio MCP server from session/new serves the 
     CHECK(all["sessions"][0]["id"] == r["sessionId"]);
     const auto calls = updates_of(r, "tool_call");
     REQUIRE(calls.size() == 1);
-    CHECK(calls[0]["title"] == "everything__echo");
+    CHECK(calls[0]["title"] == "remote__echo"); // the HTTP server's
     const auto done = updates_of(r, "tool_call_update");
     REQUIRE(done.size() == 1);
     CHECK(done[0]["status"] == "completed");
     CHECK(done[0]["content"][0]["content"]["text"] == "Echo: hello acp");
     CHECK(chunk_text(r, "agent_message_chunk") == "Echoed.");
     CHECK(r["stopReason"] == "end_turn");
-    // The model was offered the client's server's tools.
+    // The model was offered both of the client's servers' tools.
     CHECK(h.provider().requests().at(0).body.find("everything__echo") != std::string::npos);
+    CHECK(h.provider().requests().at(0).body.find("remote__echo") != std::string::npos);
     // _goose/resource/read answers the server's ReadResourceResult whole.
     const Json& contents = r["resource"]["result"]["contents"];
     REQUIRE(contents.is_array());

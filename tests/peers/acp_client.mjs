@@ -136,15 +136,12 @@ async function mcpScenario() {
     () => ({ outcome: { outcome: "cancelled" } }),
     async (ctx, updates) => {
       await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION });
-      let refused = null;
-      try {
-        await ctx.request(acp.methods.agent.session.new, {
-          cwd,
-          mcpServers: [{ type: "http", name: "remote", url: "http://127.0.0.1:9/mcp", headers: [] }],
-        });
-      } catch (e) {
-        refused = { code: e.code, message: e.message };
-      }
+      const refused = await errorOf(() =>
+        ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [{ type: "websocket", name: "ws", url: "ws://127.0.0.1:9/" }] }),
+      );
+      const badUrl = await errorOf(() =>
+        ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [{ type: "http", name: "remote", url: "ftp://127.0.0.1/", headers: [] }] }),
+      );
       let broken = null;
       try {
         const missing = { name: "missing", command: "no-such-mcp-command-xyz", args: [], env: [] };
@@ -153,7 +150,9 @@ async function mcpScenario() {
         broken = { code: e.code, message: e.message };
       }
       const server = { name: "everything", command: "node", args: [process.env.ACP_MCP_SCRIPT, "stdio"], env: [] };
-      const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [server] });
+      // The same server over streamable HTTP, with a header the client sets.
+      const remote = { type: "http", name: "remote", url: process.env.ACP_MCP_HTTP_URL, headers: [{ name: "X-From", value: "acp" }] };
+      const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [server, remote] });
       const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("echo please")] });
       // goose's own resource read, on the client's server.
       const resource = await ctx.request("_goose/resource/read", {
@@ -162,7 +161,7 @@ async function mcpScenario() {
       const noExtension = await errorOf(() =>
         ctx.request("_goose/resource/read", { sessionId, extensionName: "nope", uri: "demo://resource/dynamic/text/1" }),
       );
-      return { sessionId, refused, broken, updates, stopReason: response.stopReason, resource, noExtension };
+      return { sessionId, refused, badUrl, broken, updates, stopReason: response.stopReason, resource, noExtension };
     },
   );
 }
