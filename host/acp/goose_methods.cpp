@@ -212,6 +212,22 @@ Json session_tools(AppContext& app, const std::string& owner, const Json& params
     return Json{{"tools", extension_service(app).tools(owner, required_string(params, "sessionId"), optional_string(params, "extensionName"))}};
 }
 
+// {content, structuredContent?, isError, _meta?}: one tool of the session called directly, as
+// POST /agent/call_tool does (no turn, no approval: the client asked for it by name).
+Json call_tool(AppContext& app, const std::string& owner, const Json& params)
+{
+    const std::string& id = required_string(params, "sessionId");
+    const std::string& name = required_string(params, "name");
+    auto arguments = params.find("arguments");
+    const Json args = arguments == params.end() || arguments->is_null() ? Json::object() : *arguments;
+    if (!args.is_object()) throw invalid_params("`arguments` must be an object");
+    const Json r = extension_service(app).call_tool(owner, id, name, args);
+    Json out{{"content", r["content"]}, {"isError", r["is_error"]}};
+    if (!r["structured_content"].is_null()) out["structuredContent"] = r["structured_content"];
+    if (!r["_meta"].is_null()) out["_meta"] = r["_meta"];
+    return out;
+}
+
 // {result}: the server's ReadResourceResult for one resource of a session's extension.
 Json read_resource(AppContext& app, const std::string& owner, const Json& params)
 {
@@ -243,6 +259,7 @@ const std::map<std::string, Method, std::less<>>& methods()
         {"_goose/working_dir/update", update_working_dir},
         {"_goose/tools", session_tools},
         {"_goose/resource/read", read_resource},
+        {"_goose/tool/call", call_tool},
     };
     return table;
 }

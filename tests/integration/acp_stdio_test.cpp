@@ -91,6 +91,10 @@ TEST_CASE("ACP stdio: the client's stdio and HTTP MCP servers from session/new s
     CHECK(contents[0]["text"].is_string());
     CHECK(r["noExtension"]["code"].is_number_integer());
     CHECK(r["noExtension"]["message"].get<std::string>().find("nope") != std::string::npos);
+    // _goose/tool/call calls one tool directly, in goose's camelCase shape.
+    CHECK(r["called"]["isError"] == false);
+    CHECK(r["called"]["content"][0]["text"] == "Echo: direct");
+    CHECK(r["noTool"]["message"].get<std::string>().find("everything__nope") != std::string::npos);
 }
 
 TEST_CASE("ACP stdio: a tool needing approval asks session/request_permission, answered both ways")

@@ -161,7 +161,10 @@ async function mcpScenario() {
       const noExtension = await errorOf(() =>
         ctx.request("_goose/resource/read", { sessionId, extensionName: "nope", uri: "demo://resource/dynamic/text/1" }),
       );
-      return { sessionId, refused, badUrl, broken, updates, stopReason: response.stopReason, resource, noExtension };
+      // goose's own direct tool call.
+      const called = await ctx.request("_goose/tool/call", { sessionId, name: "everything__echo", arguments: { message: "direct" } });
+      const noTool = await errorOf(() => ctx.request("_goose/tool/call", { sessionId, name: "everything__nope", arguments: {} }));
+      return { sessionId, refused, badUrl, broken, updates, stopReason: response.stopReason, resource, noExtension, called, noTool };
     },
   );
 }
@@ -378,7 +381,7 @@ async function stormScenario() {
     "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
     "_goose/config/remove", "_goose/working_dir/update", "_goose/tools", "_goose/secret/check", "_goose/secret/upsert",
     "_goose/secret/remove", "_goose/config/extensions", "_goose/session/extensions", "_goose/extensions/add",
-    "_goose/extensions/remove", "_goose/resource/read",
+    "_goose/extensions/remove", "_goose/resource/read", "_goose/tool/call",
   ];
   let deep = {};
   for (let i = 0; i < 200; ++i) deep = { a: [deep] };
