@@ -127,7 +127,7 @@ TEST_CASE("a permission answer maps to the confirmation action; anything unclear
     CHECK(ask["options"].size() == 3);
 }
 
-TEST_CASE("the client's stdio MCP servers become extension configs; other kinds are refused")
+TEST_CASE("the client's stdio, http and sse MCP servers become extension configs; other kinds are refused")
 {
     Json configs = extension_configs(Json::array({Json{{"name", "files"}, {"command", "node"}, {"args", {"server.js"}},
                                                        {"env", Json::array({Json{{"name", "TOKEN"}, {"value", "t"}}})}}}));
@@ -135,8 +135,20 @@ TEST_CASE("the client's stdio MCP servers become extension configs; other kinds 
     CHECK(configs[0]["type"] == "stdio");
     CHECK(configs[0]["cmd"] == "node");
     CHECK(configs[0]["envs"]["TOKEN"] == "t");
-    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"type", "http"}, {"name", "h"}, {"url", "http://x"}, {"headers", Json::array()}}})),
-                    RpcError);
+    const Json remote = extension_configs(Json::array(
+        {Json{{"type", "http"}, {"name", "h"}, {"url", "http://x/mcp"}, {"headers", Json::array({Json{{"name", "X-Key"}, {"value", "k"}}})}},
+         Json{{"type", "sse"}, {"name", "s"}, {"url", "https://y/sse"}, {"headers", Json::array()}}}));
+    REQUIRE(remote.size() == 2);
+    CHECK(remote[0]["type"] == "streamable_http");
+    CHECK(remote[0]["uri"] == "http://x/mcp");
+    CHECK(remote[0]["headers"]["X-Key"] == "k");
+    CHECK(remote[1]["type"] == "sse");
+    CHECK(remote[1]["uri"] == "https://y/sse");
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"type", "http"}, {"name", "h"}, {"url", "ftp://x"}}})), RpcError);
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"type", "http"}, {"name", "h"}}})), RpcError); // no url
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"type", "http"}, {"name", "h"}, {"url", "http://x"}, {"headers", 5}}})), RpcError);
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"type", "websocket"}, {"name", "w"}, {"url", "ws://x"}}})), RpcError);
     CHECK_THROWS_AS(extension_configs(Json::array({Json{{"name", "n"}}})), RpcError);
-    CHECK_THROWS(extension_configs(Json::array({Json{{"name", "n"}, {"command", "x"}, {"env", Json::array({Json{{"name", "LD_PRELOAD"}, {"value", "/evil.so"}}})}}})));
+    CHECK_THROWS_AS(extension_configs(Json::array({Json{{"name", "n"}, {"command", "x"}, {"env", Json::array({Json{{"name", "LD_PRELOAD"}, {"value", "/evil.so"}}})}}})),
+                    RpcError);
 }
