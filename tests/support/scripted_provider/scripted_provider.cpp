@@ -155,7 +155,13 @@ public:
             for (const auto& [k, v] : spec["headers"].items()) response.set(k, v.is_string() ? v.get<std::string>() : v.dump());
 
         if (spec.contains("body")) {
-            const json& body = spec["body"];
+            json body = spec["body"];
+            // "echo_id": a JSON-RPC answer takes the id of the request it answers (a scripted MCP
+            // server cannot know which id a client will use after a reconnect).
+            if (spec.value("echo_id", false) && body.is_object()) {
+                const json request_body = json::parse(record.body, nullptr, false);
+                if (request_body.is_object() && request_body.contains("id")) body["id"] = request_body["id"];
+            }
             send_body(response, status, body.is_string() ? "text/plain" : "application/json", body.is_string() ? body.get<std::string>() : body.dump());
             state_->update(index, false, true);
             return;
