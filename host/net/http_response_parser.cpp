@@ -55,10 +55,12 @@ bool HttpResponseParser::take_line(std::string_view& bytes, std::string& line)
 
 HttpResponseParser::Result HttpResponseParser::feed(std::string_view bytes)
 {
+    received_ = received_ || !bytes.empty();
     while (!bytes.empty()) {
         switch (state_) {
         case State::done:
-            return Result::done; // bytes after the response are ignored (we send Connection: close)
+            leftover_ = true; // bytes after the response: ignored, and the connection is not reused
+            return Result::done;
         case State::body_close:
         case State::body_length:
         case State::chunk_data: {
@@ -121,6 +123,7 @@ HttpResponseParser::Result HttpResponseParser::on_status_line(const std::string&
     if (ec != std::errc() || ptr != first + 3 || status < 100 || status > 999)
         return fail("malformed status line: " + line.substr(0, 80));
     status_ = status;
+    http11_ = line.rfind("HTTP/1.1 ", 0) == 0;
     headers_.clear();
     header_bytes_ = 0;
     state_ = State::headers;
@@ -158,6 +161,8 @@ HttpResponseParser::Result HttpResponseParser::start_body()
         const std::string key = lower(name);
         if (key == "transfer-encoding") {
             chunked = lower(value).find("chunked") != std::string::npos;
+        } else if (key == "connection") {
+            close_asked_ = close_asked_ || lower(value).find("close") != std::string::npos;
         } else if (key == "content-length") {
             std::uint64_t n = 0;
             const auto v = trim(value);
@@ -166,6 +171,7 @@ HttpResponseParser::Result HttpResponseParser::start_body()
             length = n;
         }
     }
+    framed_ = status_ != 101 && (head_request_ || status_ == 204 || status_ == 304 || chunked || length);
     if (head_request_ || status_ == 204 || status_ == 304) {
         state_ = State::done;
         return Result::done;

@@ -31,6 +31,13 @@ public:
     Result finish();
 
     const std::string& error() const noexcept { return error_; }
+    // After `done`: the connection may carry another request. True for an HTTP/1.1 response whose
+    // body ended by its own framing (length, chunks, or none), without `Connection: close`, and
+    // with no byte after it.
+    bool reusable() const noexcept { return state_ == State::done && http11_ && framed_ && !close_asked_ && !leftover_; }
+    // Some byte of a response arrived (a failure before any did may be an idle connection that the
+    // server had closed).
+    bool received_anything() const noexcept { return received_; }
 
 private:
     enum class State { status_line, headers, body_length, body_close, chunk_size, chunk_data, chunk_crlf, trailers, done };
@@ -52,6 +59,7 @@ private:
     std::size_t header_bytes_ = 0;
     std::uint64_t remaining_ = 0;
     std::string error_;
+    bool http11_ = false, framed_ = false, close_asked_ = false, leftover_ = false, received_ = false;
 };
 
 } // namespace gaggle::net

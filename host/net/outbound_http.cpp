@@ -1,5 +1,6 @@
 #include "net/outbound_http.hpp"
 
+#include "net/connection_pool.hpp"
 #include "net/resolver.hpp"
 #include "net/tls_context.hpp"
 #include "net/transfer_watchdog.hpp"
@@ -64,7 +65,7 @@ std::string request_head(const OutboundRequest& request, const Url& url)
     if (!has_agent) head += "User-Agent: gaggle/" GAGGLE_VERSION "\r\n";
     const bool has_body = !request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
     if (has_body) head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
-    head += "Connection: close\r\n\r\n";
+    head += "\r\n"; // HTTP/1.1 keeps the connection: it goes back to the pool after a clean response
     return head;
 }
 
@@ -75,11 +76,31 @@ public:
     Transfer(const OutboundRequest& request, const OutboundHandlers& handlers, Url url)
         : request_(request), handlers_(handlers), url_(std::move(url)),
           connect_timeout_(request.connect_timeout.count() > 0 ? request.connect_timeout : OutboundRequest{}.connect_timeout),
-          idle_timeout_(request.idle_timeout.count() > 0 ? request.idle_timeout : OutboundRequest{}.idle_timeout)
+          idle_timeout_(request.idle_timeout.count() > 0 ? request.idle_timeout : OutboundRequest{}.idle_timeout),
+          origin_(url_.scheme + "://" + url_.authority())
     {
     }
 
     OutboundResult run()
+    {
+        if (auto idle = ConnectionPool::instance().take(origin_)) {
+            Attempt attempt = exchange(*idle, true);
+            // A kept-alive connection the server closed as we sent (nothing came back): once
+            // more on a new one. Anything else is the answer.
+            if (!attempt.stale) return attempt.result;
+        }
+        return connect_and_exchange();
+    }
+
+private:
+    struct Attempt {
+        OutboundResult result;
+        bool stale = false; // a reused connection failed before any byte of a response
+    };
+
+    bool cancelled() const { return handlers_.cancelled && handlers_.cancelled(); }
+
+    OutboundResult connect_and_exchange()
     {
         const std::string where = url_.host + ":" + std::to_string(url_.port);
         const Resolved resolved = resolve(url_.host, url_.port, connect_timeout_, handlers_.cancelled);
@@ -92,38 +113,62 @@ public:
         const Poco::Net::SocketAddress& address = resolved.address;
         if (cancelled()) return {OutboundStatus::cancelled, "cancelled"};
 
-        // Declared before the watch so they outlive it: the watchdog may shut the fd down until
-        // the watch is gone, and the fd must not be closed (and reused) before that.
         Poco::Net::StreamSocket plain(address.family());
-        std::optional<Poco::Net::SecureStreamSocket> secure;
-        const auto watch = TransferWatchdog::instance().watch(plain.impl()->sockfd(), handlers_.cancelled, connect_timeout_);
-        watch_ = watch.get();
-        const auto backstop = Poco::Timespan(static_cast<long>((std::max(connect_timeout_, idle_timeout_) + milliseconds(5000)).count() / 1000), 0);
-
-        try {
-            plain.connect(address, backstop);
-            plain.setNoDelay(true);
-            plain.setReceiveTimeout(backstop);
-            plain.setSendTimeout(backstop);
-            if (url_.scheme == "https") secure = Poco::Net::SecureStreamSocket::attach(plain, url_.host, tls_client_context());
-        } catch (const Poco::Exception& e) {
-            return failed(e, "could not connect to " + where + ": ");
+        Poco::Net::StreamSocket socket;
+        {
+            // The watch ends before the socket can be pooled; the socket outlives it.
+            const auto watch = TransferWatchdog::instance().watch(plain.impl()->sockfd(), handlers_.cancelled, connect_timeout_);
+            watch_ = watch.get();
+            connected_ = false;
+            try {
+                plain.connect(address, backstop());
+                plain.setNoDelay(true);
+                if (url_.scheme == "https") socket = Poco::Net::SecureStreamSocket::attach(plain, url_.host, tls_client_context());
+                else socket = plain;
+            } catch (const Poco::Exception& e) {
+                return failed(e, "could not connect to " + where + ": ");
+            }
         }
-        connected_ = true;
-        watch_->extend(idle_timeout_);
-        Poco::Net::StreamSocket& socket = secure ? static_cast<Poco::Net::StreamSocket&>(*secure) : plain;
-
-        try {
-            send_all(socket, request_head(request_, url_));
-            send_all(socket, request_.body);
-        } catch (const Poco::Exception& e) {
-            return failed(e, "sending the request to " + where + " failed: ");
-        }
-        return receive(socket, where);
+        return exchange(socket, false).result;
     }
 
-private:
-    bool cancelled() const { return handlers_.cancelled && handlers_.cancelled(); }
+    Poco::Timespan backstop() const
+    {
+        return Poco::Timespan(static_cast<long>((std::max(connect_timeout_, idle_timeout_) + milliseconds(5000)).count() / 1000), 0);
+    }
+
+    // Sends the request on a connected socket and reads the response; a clean keep-alive
+    // connection goes back to the pool afterwards.
+    Attempt exchange(Poco::Net::StreamSocket& socket, bool reused)
+    {
+        const std::string where = url_.host + ":" + std::to_string(url_.port);
+        Attempt attempt;
+        bool reusable = false;
+        {
+            const auto watch = TransferWatchdog::instance().watch(socket.impl()->sockfd(), handlers_.cancelled, idle_timeout_);
+            watch_ = watch.get();
+            connected_ = true;
+            socket.setReceiveTimeout(backstop());
+            socket.setSendTimeout(backstop());
+            try {
+                send_all(socket, request_head(request_, url_));
+                send_all(socket, request_.body);
+            } catch (const Poco::Exception& e) {
+                attempt.result = failed(e, "sending the request to " + where + " failed: ");
+                attempt.stale = reused && attempt.result.status == OutboundStatus::network;
+                return attempt;
+            }
+            HttpResponseParser parser(
+                [this](int status, const HeaderList& headers) { return !handlers_.on_response || handlers_.on_response(status, headers); },
+                [this](std::string_view chunk) { return !handlers_.on_data || handlers_.on_data(chunk); },
+                request_.method == "HEAD");
+            attempt.result = receive(socket, parser, where);
+            attempt.stale = reused && attempt.result.status == OutboundStatus::network && !parser.received_anything();
+            reusable = attempt.result.status == OutboundStatus::ok && parser.reusable() && watch->reason() == StopReason::none;
+        }
+        if (reusable) ConnectionPool::instance().give_back(origin_, socket);
+        return attempt;
+    }
 
     // Why a socket call failed: the watchdog's reason wins over the exception it caused.
     OutboundResult failed(const Poco::Exception& e, const std::string& context)
@@ -158,12 +203,8 @@ private:
         }
     }
 
-    OutboundResult receive(Poco::Net::StreamSocket& socket, const std::string& where)
+    OutboundResult receive(Poco::Net::StreamSocket& socket, HttpResponseParser& parser, const std::string& where)
     {
-        HttpResponseParser parser(
-            [this](int status, const HeaderList& headers) { return !handlers_.on_response || handlers_.on_response(status, headers); },
-            [this](std::string_view chunk) { return !handlers_.on_data || handlers_.on_data(chunk); },
-            request_.method == "HEAD");
         std::array<char, 16 * 1024> buffer{};
         for (;;) {
             int n = 0;
@@ -194,8 +235,9 @@ private:
     const OutboundRequest& request_;
     const OutboundHandlers& handlers_;
     Url url_;
-    TransferWatchdog::Watch* watch_ = nullptr; // owned by run(), which outlives every use
+    TransferWatchdog::Watch* watch_ = nullptr; // the current attempt's, which outlives every use
     const milliseconds connect_timeout_, idle_timeout_; // the request's, or the defaults for 0
+    const std::string origin_;                          // the pool's key
     bool connected_ = false;
 };
 

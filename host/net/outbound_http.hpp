@@ -1,7 +1,9 @@
 #pragma once
 // A blocking HTTP/1.1 client for outbound calls (LLM providers, remote MCP servers) that hands the
-// response body over as it arrives. One connection per request ("Connection: close"): these calls
-// are long streams where connection reuse saves little and complicates cancellation.
+// response body over as it arrives. Connections are kept alive and reused (ConnectionPool): a
+// turn's provider calls and an MCP server's requests skip the TCP and TLS handshakes. A request
+// that fails on a reused connection before any byte of a response (the server closed it while
+// idle) is sent once more on a new connection.
 //
 // Guarantees: the name lookup, the connect and the TLS handshake are each bounded by
 // connect_timeout; the transfer fails with `timeout` when no byte moves for idle_timeout; a cancel flag raised from any

@@ -1,11 +1,14 @@
 // The host's outbound HTTP client (host/net) that provider plugins reach through
 // "gaggle.host.http/1": response framing, URLs, streaming, deadlines and cancellation.
+#include "net/connection_pool.hpp"
 #include "net/http_response_parser.hpp"
 #include "net/http_service.hpp"
 #include "net/outbound_http.hpp"
 #include "net/url.hpp"
 #include "scripted_provider/scripted_provider.hpp"
 
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -187,6 +190,125 @@ TEST_CASE("outbound http: idle timeout, refused connection, bad input, cancellat
         CHECK(ms_since(raised) < 150);
         CHECK(server.wait_for_client_close(0, std::chrono::milliseconds(2000)));
     }
+}
+
+namespace {
+
+// A raw HTTP/1.1 server on 127.0.0.1 playing one script per accepted connection: each entry answers
+// one request with that body (keep-alive), "close-after:<body>" answers with Connection: close,
+// "drop" reads the request and closes without answering, "answer-then-hang-up:<body>" answers and
+// closes the idle connection at once.
+class KeepAliveServer {
+public:
+    explicit KeepAliveServer(std::vector<std::vector<std::string>> scripts)
+        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)), scripts_(std::move(scripts))
+    {
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~KeepAliveServer()
+    {
+        socket_.close();
+        thread_.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/"; }
+    int connections() const { return connections_.load(); }
+    int requests() const { return requests_.load(); }
+
+private:
+    void serve()
+    {
+        for (const auto& script : scripts_) {
+            Poco::Net::StreamSocket c;
+            try {
+                c = socket_.acceptConnection();
+            } catch (const Poco::Exception&) {
+                return;
+            }
+            ++connections_;
+            for (const std::string& step : script) {
+                if (!read_request(c)) break;
+                ++requests_;
+                if (step == "drop") break;
+                const bool close = step.rfind("close-after:", 0) == 0;
+                const bool hang_up = step.rfind("answer-then-hang-up:", 0) == 0;
+                const std::string body = step.substr(step.find(':') + 1);
+                const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+                                             (close ? "Connection: close\r\n" : "") + "\r\n" + body;
+                c.sendBytes(response.data(), static_cast<int>(response.size()));
+                if (close || hang_up) break;
+            }
+            c.close();
+        }
+    }
+
+    static bool read_request(Poco::Net::StreamSocket& c)
+    {
+        std::string head;
+        char ch = 0;
+        while (head.find("\r\n\r\n") == std::string::npos)
+            if (c.receiveBytes(&ch, 1) != 1) return false;
+            else head += ch;
+        return true;
+    }
+
+    Poco::Net::ServerSocket socket_;
+    std::vector<std::vector<std::string>> scripts_;
+    std::atomic<int> connections_{0}, requests_{0};
+    std::thread thread_;
+};
+
+std::string get_body(const std::string& url, OutboundResult& result)
+{
+    OutboundRequest request;
+    request.url = url;
+    std::string body;
+    OutboundHandlers handlers;
+    handlers.on_data = [&](std::string_view d) { body.append(d); return true; };
+    result = perform(request, handlers);
+    return body;
+}
+
+} // namespace
+
+TEST_CASE("outbound http: connections are kept alive and reused; one the server closed costs a retry, never an error")
+{
+    ConnectionPool::instance().clear();
+    KeepAliveServer server({{"r1", "r2", "drop"}, {"r3", "close-after:r4"}, {"answer-then-hang-up:r5"}, {"r6"}});
+    std::vector<std::string> bodies;
+    for (int i = 0; i < 6; ++i) {
+        OutboundResult result;
+        bodies.push_back(get_body(server.url(), result));
+        CHECK_MESSAGE(result.status == OutboundStatus::ok, result.message);
+        // Let the server's FIN of an idle connection arrive before the next request looks for one.
+        if (i == 4) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(bodies == std::vector<std::string>{"r1", "r2", "r3", "r4", "r5", "r6"});
+    // r1 and r2 shared a connection; r3 went out on it too, was dropped unanswered and sent again
+    // on a new one; after Connection: close, and after the server hung up an idle connection, the
+    // next request opened its own.
+    CHECK(server.connections() == 4);
+    CHECK(server.requests() == 7);
+    CHECK(ConnectionPool::instance().idle_count() == 1); // r6's connection waits for the next request
+    ConnectionPool::instance().clear();
+}
+
+TEST_CASE("outbound http: the response parser says when a connection can carry another request")
+{
+    auto reusable = [](const std::string& wire) {
+        HttpResponseParser parser([](int, const HeaderList&) { return true; }, [](std::string_view) { return true; });
+        return parser.feed(wire) == HttpResponseParser::Result::done && parser.reusable();
+    };
+    CHECK(reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    CHECK(reusable("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
+    CHECK(reusable("HTTP/1.1 204 No Content\r\n\r\n"));
+    CHECK(reusable("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    CHECK_FALSE(reusable("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
+    CHECK_FALSE(reusable("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    CHECK_FALSE(reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok+extra"));
+    HttpResponseParser until_close([](int, const HeaderList&) { return true; }, [](std::string_view) { return true; });
+    CHECK(until_close.feed("HTTP/1.1 200 OK\r\n\r\nbody until the end") == HttpResponseParser::Result::more);
+    CHECK(until_close.finish() == HttpResponseParser::Result::done);
+    CHECK_FALSE(until_close.reusable());
 }
 
 TEST_CASE("outbound http: the C service table reports errors through gaggle_error")
