@@ -151,19 +151,20 @@ void McpExtension::stop()
     client.reset(); // the last reference closes the channel (a call in flight keeps its own)
 }
 
-std::shared_ptr<mcp::McpClient> McpExtension::live_client()
+std::shared_ptr<mcp::McpClient> McpExtension::live_client(const std::shared_ptr<mcp::McpClient>& dead)
 {
     wait_started();
+    auto usable = [&] { return health_.state == ExtensionState::ready && client_ && client_ != dead && !client_->closed(); };
     {
         std::lock_guard lock(mutex_);
         if (health_.state == ExtensionState::stopped) throw std::runtime_error("the extension " + spec_.name + " was stopped");
-        if (health_.state == ExtensionState::ready && client_ && !client_->closed()) return client_;
+        if (usable()) return client_;
     }
     // It died (or never came up): start it again, once, whoever asks first.
     std::lock_guard one(restart_mutex_);
     {
         std::lock_guard lock(mutex_);
-        if (health_.state == ExtensionState::ready && client_ && !client_->closed()) return client_;
+        if (usable()) return client_;
         if (health_.state == ExtensionState::stopped) throw std::runtime_error("the extension " + spec_.name + " was stopped");
         health_ = {ExtensionState::starting, ""};
         client_.reset();
@@ -215,13 +216,22 @@ Json McpExtension::call_tool(const ToolContext& context, const std::string& tool
         ~EndCall() { self->end_call(call); }
     } end_call_on_exit{this, active};
     try {
-        Json result = client->request("tools/call", params, options);
+        Json result;
+        try {
+            result = client->request("tools/call", params, options);
+        } catch (const mcp::McpError& e) {
+            if (e.kind() != mcp::McpError::Kind::not_delivered) throw;
+            // The server forgot our session before it read the call: once more on a new one.
+            spdlog::info("extension {}: {}; calling {} again on a new session", spec_.name, e.what(), tool);
+            result = live_client(client)->request("tools/call", params, options);
+        }
         if (!result.is_object() || !result.contains("content") || !result["content"].is_array())
             return error_result("The extension " + spec_.name + " answered tools/call without content");
         return result;
     } catch (const mcp::McpError& e) {
         switch (e.kind()) {
         case mcp::McpError::Kind::closed:
+        case mcp::McpError::Kind::not_delivered:
             return error_result("The extension " + spec_.name + " stopped during the call: " + e.what() +
                                 ". It will be started again on its next use.");
         case mcp::McpError::Kind::timeout:
@@ -285,12 +295,24 @@ Json McpExtension::elicit(const Json& params)
 
 Json McpExtension::request(const std::string& method, const Json& params)
 {
-    return live_client()->request(method, params);
+    auto client = live_client();
+    try {
+        return client->request(method, params);
+    } catch (const mcp::McpError& e) {
+        if (e.kind() != mcp::McpError::Kind::not_delivered) throw;
+        return live_client(client)->request(method, params); // refused unread: once more on a new session
+    }
 }
 
 Json McpExtension::list(const std::string& method, const std::string& key)
 {
-    return live_client()->list_all(method, key);
+    auto client = live_client();
+    try {
+        return client->list_all(method, key);
+    } catch (const mcp::McpError& e) {
+        if (e.kind() != mcp::McpError::Kind::not_delivered) throw;
+        return live_client(client)->list_all(method, key);
+    }
 }
 
 } // namespace gaggle

@@ -42,13 +42,14 @@ public:
     // or std::runtime_error when the server cannot be reached.
     Json request(const std::string& method, const Json& params);
     Json list(const std::string& method, const std::string& key);
-    std::string instructions() const;
+    std::string instructions() const override;
 
 private:
     void start_now();
     void refresh_tools(const std::shared_ptr<mcp::McpClient>& client);
-    // The running client, restarting a server that died; throws with the reason when it cannot.
-    std::shared_ptr<mcp::McpClient> live_client();
+    // The running client, restarting a server that died (or whose client is `dead`: its session
+    // ended); throws with the reason when it cannot.
+    std::shared_ptr<mcp::McpClient> live_client(const std::shared_ptr<mcp::McpClient>& dead = nullptr);
     void on_notification(const std::string& method);
     // Answers the server's elicitation/create (on an MCP client thread) through the call in
     // flight that it belongs to; declines when no call is in flight or nobody can answer.

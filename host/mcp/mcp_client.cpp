@@ -148,7 +148,9 @@ Json McpClient::wait(std::int64_t id, const std::shared_ptr<Pending>& pending, c
         const Json& e = response["error"];
         const std::string message = e.is_object() ? e.value("message", std::string("error")) : e.dump();
         const std::int64_t code = e.is_object() && e.contains("code") && e["code"].is_number_integer() ? e["code"].get<std::int64_t>() : 0;
-        throw McpError(McpError::Kind::rpc_error, message, code);
+        const bool not_delivered = e.is_object() && e.contains("data") && e["data"].is_object() &&
+                                   e["data"].value("notDelivered", Json(false)) == Json(true);
+        throw McpError(not_delivered ? McpError::Kind::not_delivered : McpError::Kind::rpc_error, message, code);
     }
     return response.contains("result") ? response["result"] : Json::object();
 }

@@ -29,7 +29,9 @@ inline const std::vector<std::string> supported_protocol_versions{"2025-11-25", 
 // cancellation or a closed connection (code 0 for the last three; see kind).
 class McpError : public std::runtime_error {
 public:
-    enum class Kind { rpc_error, timeout, cancelled, closed };
+    // not_delivered: the transport says the server refused the request unread (its session had
+    // ended; transport.h), so sending it again on a new connection is safe.
+    enum class Kind { rpc_error, timeout, cancelled, closed, not_delivered };
     McpError(Kind kind, const std::string& message, std::int64_t code = 0)
         : std::runtime_error(message), kind_(kind), code_(code) {}
     Kind kind() const noexcept { return kind_; }

@@ -185,6 +185,71 @@ TEST_CASE("streamable_http sends the configured headers, the session id and prot
     CHECK(r.body.find("NOT_SET_ANYWHERE") != std::string::npos);
 }
 
+namespace {
+
+// A scripted endpoint at `path` whose first session ends after its tool list: the next tools/call
+// is refused with `expired` (status and body), and a second session then answers it.
+json expiring_endpoint(const std::string& path, const json& expired)
+{
+    const json init = {{"jsonrpc", "2.0"}, {"id", 1},
+                       {"result", {{"protocolVersion", "2025-06-18"}, {"capabilities", {{"tools", json::object()}}},
+                                   {"serverInfo", {{"name", "scripted"}, {"version", "1"}}}}}};
+    const json tools = {{"jsonrpc", "2.0"}, {"id", 2},
+                        {"result", {{"tools", json::array({{{"name", "ping_me"}, {"description", "d"}, {"inputSchema", {{"type", "object"}}}}})}}}};
+    const json pong = {{"jsonrpc", "2.0"}, {"id", 0}, {"result", {{"content", json::array({{{"type", "text"}, {"text", "pong"}}})}}}};
+    auto post = [&](const std::string& method) { return json{{"method", "POST"}, {"path", path}, {"body_contains", "\"" + method + "\""}}; };
+    json refused = expired;
+    refused["match"] = post("tools/call");
+    return json::array({
+        {{"match", post("initialize")}, {"headers", {{"Mcp-Session-Id", "sess-1"}}}, {"body", init}, {"echo_id", true}},
+        refused,
+        {{"match", post("initialize")}, {"headers", {{"Mcp-Session-Id", "sess-2"}}}, {"body", init}, {"echo_id", true}},
+        {{"match", post("notifications/initialized")}, {"repeat", true}, {"status", 202}, {"body", ""}},
+        {{"match", post("tools/list")}, {"repeat", true}, {"body", tools}, {"echo_id", true}},
+        {{"match", post("tools/call")}, {"repeat", true}, {"body", pong}, {"echo_id", true}},
+        {{"match", {{"method", "GET"}, {"path", path}}}, {"repeat", true}, {"status", 405}, {"body", ""}},
+        {{"match", {{"method", "DELETE"}, {"path", path}}}, {"repeat", true}, {"body", ""}},
+    });
+}
+
+} // namespace
+
+TEST_CASE("a server that forgot the session: the refused call goes again on a new session, and the model never sees it")
+{
+    const json spec_404 = {{"status", 404}, {"body", ""}};
+    // Servers built on the SDK's examples answer 400 "No valid session ID provided" instead.
+    const json sdk_example_400 = {{"status", 400},
+                                  {"body", {{"jsonrpc", "2.0"}, {"id", nullptr},
+                                            {"error", {{"code", -32000}, {"message", "Bad Request: No valid session ID provided"}}}}}};
+    for (const json& expired : {spec_404, sdk_example_400}) {
+        CAPTURE(expired.dump());
+        gaggle::testing::ScriptedProvider mcp(expiring_endpoint("/mcp", expired));
+        mcp.start();
+        AgentHarness h(json::array());
+        const std::string id = start_session_with(h, Json::array({http_config("remote", mcp.base_url() + "/mcp")}));
+        REQUIRE(extension_results(h, id)[0]["success"] == true);
+
+        Json called = call_tool(h, id, "remote__ping_me", Json::object());
+        std::string seen;
+        for (const auto& q : mcp.requests()) seen += q.method + " " + q.header("Mcp-Session-Id") + " " + q.body.substr(0, 60) + "\n";
+        CHECK_MESSAGE(called["is_error"] == false, (called.dump() + "\n" + seen));
+        CHECK(called["content"][0]["text"] == "pong");
+
+        // Two calls went out: on the forgotten session, then on the new one; nothing was DELETEd
+        // for the session the server had already ended.
+        std::vector<std::string> call_sessions;
+        int deletes_of_first = 0;
+        for (const auto& q : mcp.requests()) {
+            if (q.method == "POST" && q.json().value("method", "") == "tools/call") call_sessions.push_back(q.header("Mcp-Session-Id"));
+            if (q.method == "DELETE" && q.header("Mcp-Session-Id") == "sess-1") ++deletes_of_first;
+        }
+        CHECK(call_sessions == std::vector<std::string>{"sess-1", "sess-2"});
+        CHECK(deletes_of_first == 0);
+        // The new session keeps serving.
+        CHECK(call_tool(h, id, "remote__ping_me", Json::object())["content"][0]["text"] == "pong");
+    }
+}
+
 TEST_CASE("a server that breaks the protocol fails its extension with the reason, and the host lives on")
 {
     json nested = json::array();

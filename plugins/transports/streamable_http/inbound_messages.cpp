@@ -42,9 +42,10 @@ bool InboundMessages::deliver(std::string_view text, Awaited& awaited, const std
     return true;
 }
 
-void InboundMessages::fail(const Json& id, const std::string& message)
+void InboundMessages::fail(const Json& id, const std::string& message, bool not_delivered)
 {
-    const Json error = {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", -32000}, {"message", message}}}};
+    Json error = {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", -32000}, {"message", message}}}};
+    if (not_delivered) error["error"]["data"] = {{"notDelivered", true}};
     const std::string text = error.dump(-1, ' ', false, Json::error_handler_t::replace);
     std::lock_guard lock(mutex_);
     if (!shut_) sink_.frame(text);

@@ -32,7 +32,9 @@ public:
     bool deliver(std::string_view text, Awaited& awaited, const std::function<void(const Json&)>& before = {});
     // [thread-safe] Ends the request `id` with a JSON-RPC error the host reads like any other, so
     // a broken server fails the call at once with a reason instead of at its timeout.
-    void fail(const Json& id, const std::string& message);
+    // `not_delivered`: the server refused the request unread (its session had ended); the error
+    // then carries data {"notDelivered": true} (transport.h), and the host may send it again.
+    void fail(const Json& id, const std::string& message, bool not_delivered = false);
     // [thread-safe] The connection ended by itself; reported at most once.
     void closed(const std::string& reason);
     // [thread-safe] No sink call starts after this returns (one running on another thread ends

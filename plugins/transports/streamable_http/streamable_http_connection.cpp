@@ -1,6 +1,9 @@
 #include "streamable_http_connection.hpp"
 
+#include "gaggle_providers/errors.hpp"
+
 #include <algorithm>
+#include <cctype>
 
 namespace gaggle::http_transport {
 
@@ -18,6 +21,18 @@ constexpr std::chrono::milliseconds max_retry_wait = 60s;
 std::chrono::milliseconds retry_wait(long retry_ms, std::chrono::milliseconds fallback)
 {
     return retry_ms >= 0 ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(retry_ms), max_retry_wait) : fallback;
+}
+
+// The spec's answer to a session id the server no longer knows is 404; servers built on the MCP
+// SDK's examples answer 400 "No valid session ID provided" instead. Either way the request was
+// refused before anything ran.
+bool session_refused(const Exchange& response)
+{
+    if (response.status == 404) return true;
+    if (response.status != 400) return false;
+    std::string detail = providers::error_message_from_body(response.body);
+    std::transform(detail.begin(), detail.end(), detail.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return detail.find("session") != std::string::npos;
 }
 
 bool is_request(const Json& m) { return m.is_object() && m.contains("method") && m.contains("id") && !m["id"].is_null(); }
@@ -184,11 +199,18 @@ std::string StreamableHttpConnection::post(const std::string& frame, const Json&
     const Exchange response = exchange(http_, req, handlers, sdk::Cancel(stop->raw()));
     untrack(awaited.id);
     if (closing_.load() || response.cancelled) return {}; // the host closed, or abandoned this request
-    if (response.status == 404 && had_session) {
-        // The server forgot the session: this connection is over, and the host starts a new one.
-        const std::string reason = "the server at " + endpoint_.url + " ended the MCP session (HTTP 404)";
+    if (had_session && session_refused(response)) {
+        // The server forgot the session: this connection is over, and the host starts a new one
+        // (there is nothing left to DELETE). The request was refused unread, so the host may send
+        // it again there.
+        const std::string reason = "the server at " + endpoint_.url + " ended the MCP session (HTTP " +
+                                   std::to_string(response.status) + ")";
+        {
+            std::lock_guard lock(state_mutex_);
+            session_id_.clear();
+        }
         if (request_frame) {
-            inbound_.fail(awaited.id, reason);
+            inbound_.fail(awaited.id, reason, true);
             inbound_.closed(reason);
         } else {
             // Here we run inside the host's send(): the sink is told from another thread, never

@@ -1,7 +1,13 @@
 /* Gaggle plugin ABI: "gaggle.transport/1", a way to reach an MCP server.
  *
  * A transport only moves JSON-RPC frames. The host owns request ids, the MCP lifecycle and
- * capability negotiation. */
+ * capability negotiation.
+ *
+ * A transport that cannot deliver a request answers it itself, with a JSON-RPC error frame for
+ * that id (code -32000 and a message saying why), so the call ends at once. When it knows the
+ * server refused the request unread (a Streamable HTTP server that forgot the session, HTTP 404),
+ * that error carries "data": {"notDelivered": true} and the transport then ends the connection
+ * (on_closed): a host of ABI 1.1 opens a new connection and sends the request once more. */
 #ifndef GAGGLE_TRANSPORT_H
 #define GAGGLE_TRANSPORT_H
 
