@@ -15,6 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace gaggle {
 namespace {
 
@@ -71,21 +73,19 @@ Json accept_user_message(const Json& given)
     return m;
 }
 
-std::vector<std::string> extension_names(const ToolSet& tools)
+// Every extension of the session, sorted by name as its tools are (stable prompts cache better).
+std::vector<ExtensionPrompt> extension_prompts(const ToolSet& tools)
 {
-    std::vector<std::string> names;
-    for (const auto& t : tools.provider_tools()) {
-        const std::string n = t["name"].get<std::string>();
-        const std::string ext = n.substr(0, n.find("__"));
-        if (names.empty() || names.back() != ext) names.push_back(ext);
-    }
-    return names;
+    std::vector<ExtensionPrompt> out;
+    for (const auto& source : tools.sources()) out.push_back({source->extension_name(), source->instructions()});
+    std::sort(out.begin(), out.end(), [](const ExtensionPrompt& a, const ExtensionPrompt& b) { return a.name < b.name; });
+    return out;
 }
 
 // The loop proper; returns when the model stops, a limit is hit, an error ends it or it is cancelled.
 void loop(TurnContext& ctx)
 {
-    const std::string system = build_system_prompt(ctx.services.config, ctx.session.working_dir, extension_names(ctx.tools)) +
+    const std::string system = build_system_prompt(ctx.services.config, ctx.session.working_dir, extension_prompts(ctx.tools)) +
                                recipe_system_prompt(ctx.session, ctx.services.config);
     const std::int64_t limit = max_turns(ctx.services, ctx.session);
     bool compacted_for_overflow = false;

@@ -70,7 +70,9 @@ ExtensionHealth McpExtension::health() const
 
 std::string McpExtension::instructions() const
 {
-    std::lock_guard lock(mutex_);
+    // A turn asks while the server may still be starting, as it asks for the tools: wait for it.
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [this] { return health_.state != ExtensionState::starting; });
     return client_ ? client_->instructions() : std::string();
 }
 

@@ -70,7 +70,7 @@ private:
     const mcp::ClientOptions options_;
 
     mutable std::mutex mutex_;
-    std::condition_variable cv_;
+    mutable std::condition_variable cv_; // waited on by const readers too (instructions)
     ExtensionHealth health_;
     std::shared_ptr<mcp::McpClient> client_;
     std::shared_ptr<mcp::McpClient> connecting_; // the client of a start in progress

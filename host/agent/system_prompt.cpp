@@ -16,19 +16,34 @@ void replace_all(std::string& text, const std::string& key, const std::string& v
 } // namespace
 
 std::string build_system_prompt(const Config& config, const std::string& working_dir,
-                                const std::vector<std::string>& extension_names)
+                                const std::vector<ExtensionPrompt>& extensions)
 {
+    constexpr size_t max_instructions = 16 * 1024;
     std::string prompt = PromptTemplates(config.paths()).current("system.md");
     char date[32];
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&now, &tm);
     std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
-    std::string extensions;
-    for (auto& e : extension_names) extensions += (extensions.empty() ? "" : ", ") + e;
+    std::string names;
+    for (auto& e : extensions) names += (names.empty() ? "" : ", ") + e.name;
     replace_all(prompt, "{{date}}", date);
     replace_all(prompt, "{{working_dir}}", working_dir);
-    replace_all(prompt, "{{extensions}}", extensions.empty() ? "none" : extensions);
+    replace_all(prompt, "{{extensions}}", names.empty() ? "none" : names);
+    std::string instructions;
+    for (auto& e : extensions) {
+        if (e.instructions.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+        if (instructions.empty()) instructions = "\n\n# Extension instructions\n";
+        instructions += "\n## " + e.name + "\n\n";
+        if (e.instructions.size() <= max_instructions) {
+            instructions += e.instructions;
+        } else {
+            instructions.append(e.instructions, 0, max_instructions);
+            instructions += "\n[instructions cut at 16 KiB]";
+        }
+        instructions += "\n";
+    }
+    replace_all(prompt, "{{extension_instructions}}", instructions);
     return prompt;
 }
 

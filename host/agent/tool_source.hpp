@@ -47,6 +47,8 @@ public:
     virtual std::vector<ToolSpec> list_tools() = 0;
     // Returns an MCP CallToolResult {content:[...], isError}. Throwing is a tool error too.
     virtual Json call_tool(const ToolContext& context, const std::string& tool, const Json& arguments) = 0;
+    // What the extension tells the model about using it (MCP `instructions`); empty for none.
+    virtual std::string instructions() const { return {}; }
 };
 
 // All tool sources of one session, addressed by `extension__tool`. Sources may be added and

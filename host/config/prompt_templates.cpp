@@ -15,14 +15,15 @@ struct BuiltIn {
     const char* content;
 };
 
-// {{date}}, {{working_dir}} and {{extensions}} are filled in per turn (agent/system_prompt.cpp).
+// {{date}}, {{working_dir}}, {{extensions}} and {{extension_instructions}} are filled in per turn
+// (agent/system_prompt.cpp).
 constexpr const char* system_default =
     "You are a general-purpose AI agent called goose, running inside Gaggle. You help the user by "
     "answering questions and by using the tools you have to get things done.\n\n"
     "The current date is {{date}}. The working directory is {{working_dir}}.\n\n"
     "Extensions you can use: {{extensions}}.\n\n"
     "Use tools when they help; call several at once when they do not depend on each other. "
-    "Keep answers concise, and say plainly when you cannot do something.";
+    "Keep answers concise, and say plainly when you cannot do something.{{extension_instructions}}";
 
 constexpr const char* compaction_default =
     "Summarise the conversation below so that it can replace it as context for continuing the work. "

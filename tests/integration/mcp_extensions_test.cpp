@@ -212,6 +212,10 @@ TEST_CASE("sampling: a server's sampling/createMessage is answered by the sessio
     // limits, and without the session's conversation or tools.
     const auto requests = h.provider().requests();
     REQUIRE(requests.size() == 3);
+    // The server's own instructions (from initialize) follow the system prompt under its name.
+    const std::string turn_request = requests[0].json().dump();
+    CHECK(turn_request.find("## everything") != std::string::npos);
+    CHECK(turn_request.find("Use `get-roots-list` to see client workspace roots") != std::string::npos);
     const Json sampled = requests[1].json();
     CHECK(sampled["max_tokens"] == 50);
     CHECK_FALSE(sampled.contains("tools"));
