@@ -339,6 +339,7 @@ void Connection::prompt(const Json& id, const Json& params)
     auto given = params.find("prompt");
     Json message = make_message("user", prompt_to_content(given == params.end() ? Json() : *given));
     TurnRequest request = with_session(session_id, [&] { return prepare_turn(app_, owner_, session_id, std::move(message), std::nullopt); });
+    request.client_runs_frontend_tools = false; // ACP has no frontendToolRequest
     auto turn = std::make_shared<PromptTurn>(id, session_id, out_,
                                              [this](const std::string& s, const Json& data) { on_action_required(s, data); });
     {

@@ -2,6 +2,7 @@
 // reported as ExtensionLoadResults, stopped with the agent.
 #include "agent/agent_manager.hpp"
 
+#include "agent/frontend_tools.hpp"
 #include "common/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -32,6 +33,16 @@ void Agent::begin_extensions(const Json& configs, const ExtensionLauncher* launc
                 if (!source) throw invalid_argument("there is no platform extension named '" + spec.name + "'");
                 std::lock_guard lock(extensions_mutex_);
                 if (platform_keys_.insert(key).second) tools_.add(std::move(source));
+                launch_failures_.erase(key);
+                continue;
+            }
+            if (spec.type == "frontend") {
+                // The client runs these tools; adding the extension again replaces its tool list.
+                auto source = std::make_shared<FrontendToolSource>(spec);
+                std::lock_guard lock(extensions_mutex_);
+                if (extensions_.count(key)) throw invalid_argument("an extension named '" + spec.name + "' is already running");
+                if (!platform_keys_.insert(key).second) tools_.remove(key);
+                tools_.add(std::move(source));
                 launch_failures_.erase(key);
                 continue;
             }
@@ -70,7 +81,7 @@ std::vector<ExtensionLoadResult> Agent::extension_results(const Json& configs)
             if (auto it = extensions_.find(key); it != extensions_.end()) extension = it->second;
         }
         if (!extension) {
-            // Platform extensions run in the host: loaded once switched on.
+            // Platform and frontend extensions run no server: loaded once switched on.
             bool platform = false;
             {
                 std::lock_guard lock(extensions_mutex_);

@@ -18,6 +18,9 @@ struct TurnRequest {
     std::optional<std::vector<Json>> override_conversation; // replaces the stored history first
     // An unattended turn (a plugin's, "gaggle.host.agent/1"): tools needing approval are denied.
     bool deny_on_approval = false;
+    // The client reads goosed's message stream and can run a frontend extension's tools (an ACP
+    // client or an unattended turn cannot: such calls answer the model an error at once).
+    bool client_runs_frontend_tools = true;
 };
 
 void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet& tools, const CancelToken& cancel,

@@ -63,7 +63,7 @@ private:
     mutable std::mutex extensions_mutex_;
     std::map<std::string, std::shared_ptr<McpExtension>> extensions_;
     std::map<std::string, std::string> launch_failures_; // key -> why it could not start
-    std::set<std::string> platform_keys_;                 // in-process extensions switched on
+    std::set<std::string> platform_keys_;                 // in-process and frontend extensions switched on
 };
 
 // ExtensionLoadResult[] as the API sends it: {name, success, error|null}.

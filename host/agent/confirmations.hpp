@@ -1,7 +1,7 @@
 #pragma once
 // Questions a turn puts to the person driving it, waiting for their answer: tool confirmations
-// (POST /action-required/tool-confirmation) and MCP elicitations (a later /reply carrying an
-// elicitationResponse). The turn registers a pending ask before it shows the question, then
+// (POST /action-required/tool-confirmation), MCP elicitations (a later /reply carrying an
+// elicitationResponse) and frontend tool calls (a later /reply carrying a toolResponse). The turn registers a pending ask before it shows the question, then
 // blocks on it; the answer is delivered by (session, id), so a late or stray answer can never
 // reach the wrong question.
 #include "agent/cancel_token.hpp"
@@ -78,5 +78,7 @@ private:
 using ConfirmationBroker = PendingAnswers<ConfirmAction>;
 // Keyed by the elicitation id the turn made up; the answer is the person's `user_data`.
 using ElicitationBroker = PendingAnswers<Json>;
+// Keyed by the tool request id of a frontend tool call; the answer is the client's CallToolResult.
+using FrontendToolBroker = PendingAnswers<Json>;
 
 } // namespace gaggle

@@ -1,6 +1,7 @@
 #include "agent/tool_dispatch.hpp"
 
 #include "agent/elicitation.hpp"
+#include "agent/frontend_tools.hpp"
 #include "agent/messages.hpp"
 
 #include "agent/worker_pool.hpp"
@@ -57,6 +58,10 @@ Json run_one(TurnContext& ctx, const ToolCall& call)
     if (!ctx.deny_on_approval)
         tc.elicit = [&ctx](const Json& params, const std::function<bool()>& abandoned) {
             return elicit_from_user(ctx, params, abandoned);
+        };
+    if (ctx.client_runs_frontend_tools)
+        tc.run_on_client = [&ctx, id = call.id](const std::string& name, const Json& arguments) {
+            return run_on_client(ctx, id, name, arguments);
         };
     try {
         Json result = ctx.tools.call(tc, call.name, call.arguments);

@@ -38,6 +38,10 @@ struct ToolContext {
     // `abandoned` (polled; may be empty) turns true. Empty when nobody can answer (an unattended
     // turn). Called on a thread of the MCP client while this call is in flight.
     std::function<Json(const Json& params, const std::function<bool()>& abandoned)> elicit;
+    // Runs `prefixed_name` in the client driving the turn (a frontend extension's tool) and blocks
+    // for its CallToolResult. Empty when no client can run it (an unattended turn, a direct
+    // /agent/call_tool). Called on the thread running this call.
+    std::function<Json(const std::string& prefixed_name, const Json& arguments)> run_on_client;
 };
 
 class ToolSource {

@@ -26,6 +26,7 @@ struct AgentServices {
     PermissionStore& permissions;
     ConfirmationBroker& confirmations;
     ElicitationBroker& elicitations;
+    FrontendToolBroker& frontend_tools;
     const Config& config;
 };
 
@@ -54,6 +55,7 @@ struct TurnContext {
     // tool with side effects runs and before Finish.
     void barrier();
     bool deny_on_approval = false; // TurnRequest::deny_on_approval
+    bool client_runs_frontend_tools = false; // TurnRequest::client_runs_frontend_tools, when attended
 
     // A Message event with the session's current token state.
     void emit_message(const Json& message) const;

@@ -106,7 +106,7 @@ void register_reply_routes(Router& router, AppContext& app)
             const std::string session_id = fields::required_string(body, "session_id");
             auto message = body.find("user_message");
             if (message == body.end() || message->is_null()) throw unprocessable("missing field `user_message`");
-            if (const auto session = deliver_elicitation_answer(app, req.user_id(), session_id, *message)) {
+            if (const auto session = deliver_turn_answer(app, req.user_id(), session_id, *message)) {
                 // The turn that asked goes on in its own stream; this one only ends, as upstream's.
                 res.header("Cache-Control", "no-cache");
                 return res.text("data: " + Json{{"type", "Finish"}, {"reason", "stop"}, {"token_state", token_state(session->tokens)}}.dump() + "\n\n",

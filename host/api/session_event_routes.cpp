@@ -98,8 +98,8 @@ void register_session_event_routes(Router& router, AppContext& app)
             if (request_id.empty() || request_id.size() > 200) throw unprocessable("field `request_id` must be 1..200 characters");
             auto message = body.find("user_message");
             if (message == body.end() || message->is_null()) throw unprocessable("missing field `user_message`");
-            // An answer to an extension's question goes to the turn that asked; nothing starts.
-            if (deliver_elicitation_answer(app, req.user_id(), req.param("session_id"), *message))
+            // An answer a running turn waits on (an elicitation's, a frontend tool's) goes to it; nothing starts.
+            if (deliver_turn_answer(app, req.user_id(), req.param("session_id"), *message))
                 return res.json(Json{{"request_id", request_id}});
             TurnRequest turn = prepare_turn(app, req.user_id(), req.param("session_id"), *message,
                                             fields::optional_array(body, "override_conversation"));

@@ -1,6 +1,7 @@
 #include "api/turn_input.hpp"
 
 #include "agent/elicitation.hpp"
+#include "agent/frontend_tools.hpp"
 #include "agent/messages.hpp"
 #include "agent/slash_commands.hpp"
 #include "common/error.hpp"
@@ -63,15 +64,22 @@ void expand_recipe_command(AppContext& app, Json& user_message)
 
 } // namespace
 
-std::optional<SessionInfo> deliver_elicitation_answer(AppContext& app, const std::string& owner, const std::string& session_id,
-                                                      const Json& user_message)
+std::optional<SessionInfo> deliver_turn_answer(AppContext& app, const std::string& owner, const std::string& session_id,
+                                               const Json& user_message)
 {
-    const auto answer = elicitation_answer_in(user_message);
-    if (!answer) return std::nullopt;
-    SessionInfo session = app.sessions.get_session(owner, session_id); // another user's session is not found
-    if (!app.agent_services.elicitations.deliver(session_id, answer->id, answer->user_data))
-        throw not_found("No elicitation is waiting for id " + answer->id + " in this session");
-    return session;
+    if (const auto answer = elicitation_answer_in(user_message)) {
+        SessionInfo session = app.sessions.get_session(owner, session_id); // another user's session is not found
+        if (!app.agent_services.elicitations.deliver(session_id, answer->id, answer->user_data))
+            throw not_found("No elicitation is waiting for id " + answer->id + " in this session");
+        return session;
+    }
+    if (const auto answer = frontend_tool_answer_in(user_message)) {
+        SessionInfo session = app.sessions.get_session(owner, session_id);
+        if (!app.agent_services.frontend_tools.deliver(session_id, answer->id, answer->result))
+            throw not_found("No frontend tool call is waiting for id " + answer->id + " in this session");
+        return session;
+    }
+    return std::nullopt;
 }
 
 TurnRequest prepare_turn(AppContext& app, const std::string& owner, const std::string& session_id, Json user_message,

@@ -60,8 +60,9 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     permissions_ = std::make_unique<PermissionStore>(config_.paths().config_dir / "permission.yaml");
     confirmations_ = std::make_unique<ConfirmationBroker>();
     elicitations_ = std::make_unique<ElicitationBroker>();
+    frontend_tools_ = std::make_unique<FrontendToolBroker>();
     agent_services_ = std::make_unique<AgentServices>(
-        AgentServices{*sessions_, *providers_, *permissions_, *confirmations_, *elicitations_, config_});
+        AgentServices{*sessions_, *providers_, *permissions_, *confirmations_, *elicitations_, *frontend_tools_, config_});
     turns_ = std::make_unique<TurnService>(*agent_services_, *agents_);
     if (leases_) {
         // GAGGLE_TURN_LEASE_MS: how long a dead instance keeps its sessions' turns blocked.

@@ -57,6 +57,7 @@ private:
     std::unique_ptr<PermissionStore> permissions_;
     std::unique_ptr<ConfirmationBroker> confirmations_;
     std::unique_ptr<ElicitationBroker> elicitations_;
+    std::unique_ptr<FrontendToolBroker> frontend_tools_;
     std::unique_ptr<AgentServices> agent_services_;
     std::unique_ptr<TurnService> turns_;
     Router router_;

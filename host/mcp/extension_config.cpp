@@ -65,6 +65,29 @@ void check_env_names(const Json& c, const std::string& where)
         for (auto& v : *it) check(v.get<std::string>(), field(where, "env_keys"));
 }
 
+// A frontend extension's tools are MCP Tool objects the client runs: each needs a name the model
+// can call (the charset MCP allows), an optional description and an optional JSON Schema object.
+void check_frontend_tools(const Json& c, const std::string& where)
+{
+    constexpr size_t max_tools = 512;
+    auto it = c.find("tools");
+    if (it == c.end() || !it->is_array() || it->size() > max_tools)
+        throw unprocessable("field `" + field(where, "tools") + "` must be an array of at most 512 tools");
+    for (size_t i = 0; i < it->size(); ++i) {
+        const Json& tool = (*it)[i];
+        const std::string at = field(where, "tools") + "[" + std::to_string(i) + "]";
+        if (!tool.is_object()) throw unprocessable("field `" + at + "` must be a Tool object");
+        const std::string& name = string_field(tool, at, "name", true);
+        const bool name_ok = !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](unsigned char ch) {
+            return std::isalnum(ch) || ch == '_' || ch == '-' || ch == '.';
+        });
+        if (!name_ok) throw unprocessable("field `" + field(at, "name") + "` must be 1..128 letters, digits, '_', '-' or '.'");
+        string_field(tool, at, "description", false);
+        if (auto schema = tool.find("inputSchema"); schema != tool.end() && !schema->is_null() && !schema->is_object())
+            throw unprocessable("field `" + field(at, "inputSchema") + "` must be a JSON Schema object");
+    }
+}
+
 } // namespace
 
 std::string extension_key(const std::string& name)
@@ -115,10 +138,7 @@ ExtensionSpec parse_extension_config(const Json& c, const std::string& where)
             throw unprocessable("field `" + field(where, "uri") + "` must be an http:// or https:// URL");
         string_map(c, where, "headers");
     }
-    if (spec.type == "frontend") {
-        auto it = c.find("tools");
-        if (it == c.end() || !it->is_array()) throw unprocessable("field `" + field(where, "tools") + "` must be an array of tools");
-    }
+    if (spec.type == "frontend") check_frontend_tools(c, where);
     if (spec.type == "inline_python") string_field(c, where, "code", true);
     string_map(c, where, "envs");
     string_array(c, where, "env_keys");

@@ -2,6 +2,7 @@
 // session naming, what an MCP server may ask the model through sampling.
 #include "agent/confirmations.hpp"
 #include "agent/elicitation.hpp"
+#include "agent/frontend_tools.hpp"
 #include "agent/mcp_sampling.hpp"
 #include "agent/event_bus.hpp"
 #include "agent/permissions.hpp"
@@ -201,6 +202,66 @@ TEST_CASE("elicitation answers: found in a reply's message by shape, malformed o
     CHECK_THROWS_AS(elicitation_answer_in(message({{"actionType", "elicitationResponse"}})), Error);
     CHECK_THROWS_AS(elicitation_answer_in(message({{"actionType", "elicitationResponse"}, {"id", 5}})), Error);
     CHECK_THROWS_AS(elicitation_answer_in(message({{"actionType", "elicitationResponse"}, {"id", ""}})), Error);
+}
+
+TEST_CASE("frontend tool results: found in a reply's message, turned into a CallToolResult, malformed ones refused")
+{
+    auto message = [](const Json& item) { return Json{{"role", "user"}, {"content", Json::array({item})}}; };
+    auto response = [&](const Json& id, const Json& result) {
+        return message(Json{{"type", "toolResponse"}, {"id", id}, {"toolResult", result}});
+    };
+    const Json content = Json::array({Json{{"type", "text"}, {"text", "done"}}});
+
+    auto answer = frontend_tool_answer_in(response("t1", Json{{"status", "success"}, {"value", {{"content", content}}}}));
+    REQUIRE(answer);
+    CHECK(answer->id == "t1");
+    CHECK(answer->result == Json{{"content", content}});
+    // Just the content array, as older clients send it.
+    CHECK(frontend_tool_answer_in(response("t1", Json{{"status", "success"}, {"value", content}}))->result == Json{{"content", content}});
+    const auto failed = frontend_tool_answer_in(response("t1", Json{{"status", "error"}, {"error", "no window"}}));
+    CHECK(failed->result["isError"] == true);
+    CHECK(failed->result["content"][0]["text"] == "no window");
+    CHECK(frontend_tool_answer_in(response("t1", Json{{"status", "error"}}))->result["isError"] == true);
+
+    CHECK_FALSE(frontend_tool_answer_in(message(Json{{"type", "text"}, {"text", "hi"}})));
+    CHECK_FALSE(frontend_tool_answer_in(Json{{"content", "not an array"}}));
+    CHECK_FALSE(frontend_tool_answer_in(Json::array()));
+    CHECK_THROWS_AS(frontend_tool_answer_in(response("", Json{{"status", "error"}})), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(response(5, Json{{"status", "error"}})), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(message(Json{{"type", "toolResponse"}, {"id", "t1"}})), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(response("t1", "success")), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(response("t1", Json{{"status", "pending"}})), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(response("t1", Json{{"status", "success"}, {"value", 7}})), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(response("t1", Json{{"status", "success"}, {"value", Json::array({7})}})), Error);
+    CHECK_THROWS_AS(frontend_tool_answer_in(response("t1", Json{{"status", "success"}, {"value", {{"content", content}, {"isError", "no"}}}})), Error);
+}
+
+TEST_CASE("frontend tool source: lists the configured tools, runs calls through the client, errs without one")
+{
+    const auto spec = mcp::parse_extension_config(
+        Json{{"type", "frontend"}, {"name", "App UI"}, {"instructions", "Be brief."},
+             {"tools", Json::array({Json{{"name", "show"}, {"annotations", {{"readOnlyHint", true}}}}, Json{{"name", "pick"}, {"description", "Pick one"}}})}});
+    FrontendToolSource source(spec);
+    CHECK(source.extension_name() == "appui"); // the key: whitespace dropped, lower case
+    CHECK(source.instructions() == "Be brief.");
+    const auto tools = source.list_tools();
+    REQUIRE(tools.size() == 2);
+    CHECK(tools[0].read_only);
+    CHECK(tools[0].input_schema["type"] == "object");
+    CHECK(tools[1].description == "Pick one");
+    CHECK_FALSE(tools[1].read_only);
+
+    ToolContext context;
+    CHECK(source.call_tool(context, "show", Json::object())["isError"] == true);
+    std::string ran;
+    context.run_on_client = [&](const std::string& name, const Json&) {
+        ran = name;
+        return Json{{"content", Json::array()}};
+    };
+    CHECK(source.call_tool(context, "nope", Json::object())["isError"] == true);
+    CHECK(ran.empty());
+    CHECK(source.call_tool(context, "pick", Json::object()) == Json{{"content", Json::array()}});
+    CHECK(ran == "appui__pick");
 }
 
 TEST_CASE("pending answers: delivered once to the asker of that session and id; a give-up releases the wait")

@@ -43,6 +43,7 @@ struct AgentRig {
     std::unique_ptr<PermissionStore> permissions;
     ConfirmationBroker confirmations;
     ElicitationBroker elicitations;
+    FrontendToolBroker frontend_tools;
     std::unique_ptr<AgentServices> services;
     std::unique_ptr<AgentManager> agents;
 
@@ -59,7 +60,7 @@ struct AgentRig {
         plugins->scan({dir.append("/capture")});
         catalog = std::make_unique<ProviderCatalog>(*plugins, config);
         permissions = std::make_unique<PermissionStore>(root.path() / "permission.yaml");
-        services = std::make_unique<AgentServices>(AgentServices{*store, *catalog, *permissions, confirmations, elicitations, config});
+        services = std::make_unique<AgentServices>(AgentServices{*store, *catalog, *permissions, confirmations, elicitations, frontend_tools, config});
         agents = std::make_unique<AgentManager>(*store, config);
         turns = std::make_unique<TurnService>(*services, *agents);
     }

@@ -29,6 +29,7 @@ struct TurnRig {
     std::unique_ptr<PermissionStore> permissions;
     ConfirmationBroker confirmations;
     ElicitationBroker elicitations;
+    FrontendToolBroker frontend_tools;
     std::unique_ptr<AgentServices> services;
     ToolSet tools;
 
@@ -49,7 +50,7 @@ struct TurnRig {
         plugins->scan({provider_test::plugin_folder("openai")});
         catalog = std::make_unique<ProviderCatalog>(*plugins, *config);
         permissions = std::make_unique<PermissionStore>(root / "permission.yaml");
-        services = std::make_unique<AgentServices>(AgentServices{*store, *catalog, *permissions, confirmations, elicitations, *config});
+        services = std::make_unique<AgentServices>(AgentServices{*store, *catalog, *permissions, confirmations, elicitations, frontend_tools, *config});
         tools.add(std::make_shared<TodoExtension>());
     }
     ~TurnRig() { std::filesystem::remove_all(root); }
