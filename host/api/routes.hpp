@@ -23,5 +23,6 @@ void register_provider_config_routes(Router& router, AppContext& app);
 void register_prompt_routes(Router& router, AppContext& app);
 void register_telemetry_routes(Router& router, AppContext& app);
 void register_slash_command_routes(Router& router, AppContext& app);
+void register_sandbox_routes(Router& router, AppContext& app);
 
 } // namespace gaggle

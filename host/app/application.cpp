@@ -100,6 +100,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     register_prompt_routes(router_, *context_);
     register_telemetry_routes(router_, *context_);
     register_slash_command_routes(router_, *context_);
+    register_sandbox_routes(router_, *context_);
     acp::register_http_routes(router_, *context_);
     if (role == AppRole::server) features_->start_all(router_);
 
