@@ -22,6 +22,19 @@ inline std::string shell_quoted(const std::string& s)
     return out + "'";
 }
 
+// Runs `command` with the shell; its standard output, and its exit code (-1 when it did not exit).
+inline std::string command_output(const std::string& command, int& exit_code)
+{
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string out;
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe)) out += buffer.data();
+    const int status = ::pclose(pipe);
+    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
 struct ClientRun {
     int exit_code = -1;
     Json result;
@@ -52,13 +65,7 @@ inline ClientRun run_client(AgentHarness& h, const std::string& scenario, const 
     for (auto& [k, v] : env) command += " " + k + "=" + shell_quoted(v);
     command += " node " + shell_quoted(script) + " " + scenario + " 2>" + shell_quoted(err_file);
     ClientRun run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) out += buffer.data();
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const std::string out = command_output(command, run.exit_code);
     run.stderr_text = read_text_file(err_file);
     const auto last = out.find_last_of('\n', out.size() >= 2 ? out.size() - 2 : 0);
     const std::string line = out.substr(last == std::string::npos ? 0 : last + 1);

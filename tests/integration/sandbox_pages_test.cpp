@@ -20,15 +20,10 @@ Json run_shell(const ServerProcess& server, const std::string& page, const std::
     std::ofstream(file) << page;
     const std::string command = "node " + shell_quoted(GAGGLE_TEST_PEERS_DIR "/sandbox_shell.mjs") + " " + shell_quoted(file) + " " +
                                 shell_quoted(query) + " " + scenario + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) out += buffer.data();
-    const int status = ::pclose(pipe);
+    int exit_code = -1;
+    const std::string out = command_output(command, exit_code);
     INFO("shell run: " << out);
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) == 0);
+    REQUIRE(exit_code == 0);
     Json result = Json::parse(out, nullptr, false);
     REQUIRE(result.is_object());
     return result;
