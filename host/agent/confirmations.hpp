@@ -1,9 +1,9 @@
 #pragma once
 // Questions a turn puts to the person driving it, waiting for their answer: tool confirmations
 // (POST /action-required/tool-confirmation), MCP elicitations (a later /reply carrying an
-// elicitationResponse) and frontend tool calls (a later /reply carrying a toolResponse). The turn registers a pending ask before it shows the question, then
-// blocks on it; the answer is delivered by (session, id), so a late or stray answer can never
-// reach the wrong question.
+// elicitationResponse) and frontend tool calls (a later /reply carrying a toolResponse). The turn
+// registers a pending ask before it shows the question, then blocks on it; the answer is
+// delivered by (session, id), so a late or stray answer can never reach the wrong question.
 #include "agent/cancel_token.hpp"
 #include "common/json.hpp"
 

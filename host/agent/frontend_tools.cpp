@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace gaggle {
 namespace {
@@ -72,9 +73,19 @@ Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::s
                        {"toolCall", {{"status", "success"}, {"value", {{"name", prefixed_name}, {"arguments", arguments}}}}}};
     // Shown, not stored: the model's own toolRequest is in the conversation already.
     ctx.emit_message(make_message("assistant", Json::array({request}), true, false));
-    const auto result = ctx.services.frontend_tools.wait(ctx.session_id, request_id, ctx.cancel);
-    if (!result) return error_result("The turn was cancelled before the client returned the result of " + prefixed_name + ".");
-    return *result;
+    // As long as any extension's tool call may take (an app that never answers must not hold the
+    // turn forever).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(mcp::default_timeout_seconds);
+    bool timed_out = false;
+    const auto result = ctx.services.frontend_tools.wait(ctx.session_id, request_id, ctx.cancel, [&] {
+        timed_out = std::chrono::steady_clock::now() >= deadline;
+        return timed_out;
+    });
+    if (result) return *result;
+    if (timed_out)
+        return error_result("The client app did not return the result of " + prefixed_name + " within " +
+                            std::to_string(mcp::default_timeout_seconds) + " s.");
+    return error_result("The turn was cancelled before the client returned the result of " + prefixed_name + ".");
 }
 
 std::optional<FrontendToolAnswer> frontend_tool_answer_in(const Json& user_message)

@@ -31,8 +31,9 @@ private:
     std::string instructions_;
 };
 
-// Shows the call in the turn's stream and blocks until the client's result arrives or the turn is
-// cancelled. Returns an MCP CallToolResult (an error result when cancelled).
+// Shows the call in the turn's stream and blocks until the client's result arrives, the turn is
+// cancelled or the default extension timeout (300 s) passes. Returns an MCP CallToolResult (an
+// error result when cancelled or timed out).
 Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::string& prefixed_name, const Json& arguments);
 
 struct FrontendToolAnswer {
