@@ -5,6 +5,8 @@
 //   host     the same 50-token reply as a full turn through the real gaggle binary: POST /reply,
 //            SSE, persistence, token accounting
 //   tool     a turn with one tool call (two provider calls) through the host
+//   mcp      a turn whose tool call goes to server-everything over stdio (everything__echo), and the
+//            host memory a session with that extension loaded costs
 //   20x      20 turns in 20 sessions at once, wall time against one turn
 // and prints medians, the host's added latency (host - direct), streamed tokens per second, and
 // resident memory per open session. It never fails on time.
@@ -26,6 +28,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -158,6 +161,35 @@ std::string same_request_as_host(const json& wire)
         .dump();
 }
 
+// server-everything over stdio (tests/peers, installed by scripts/setup), run by the pinned Node 20
+// when there is one; nullopt when it is not installed.
+std::optional<Json> everything_stdio_config()
+{
+    const std::string peers = GAGGLE_BENCH_PEERS_DIR;
+    const std::string script = peers + "/node_modules/@modelcontextprotocol/server-everything/dist/index.js";
+    if (!std::filesystem::exists(script)) return std::nullopt;
+    const std::string node20 = peers + "/node20/bin/node";
+    const std::string node = access(node20.c_str(), X_OK) == 0 ? node20 : "node";
+    return Json{{"type", "stdio"}, {"name", "everything"}, {"cmd", node}, {"args", Json::array({script, "stdio"})}, {"timeout", 60}};
+}
+
+// A session whose agent runs `extension`, started and ready (or throws with the reason).
+std::string session_with_extension(const BenchServer& server, const std::string& dir, const Json& extension)
+{
+    std::string body;
+    server.call("POST", "/agent/start", Json{{"working_dir", dir}, {"extension_overrides", Json::array({extension})}}.dump(), &body);
+    const std::string id = Json::parse(body)["id"];
+    server.call("POST", "/agent/resume", Json{{"session_id", id}, {"load_model_and_extensions", true}}.dump(), &body);
+    const Json results = Json::parse(body).value("extension_results", Json::array());
+    if (results.empty() || results[0].value("success", false) != true) throw std::runtime_error("extension did not start: " + body.substr(0, 300));
+    return id;
+}
+
+json tool_call_response(const std::string& id, const std::string& name, const std::string& arguments)
+{
+    return {{"format", "openai"}, {"chunks", json::array({{{"tool_call", {{"index", 0}, {"id", id}, {"name", name}, {"arguments", arguments}}}}})}};
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -283,6 +315,33 @@ int main(int argc, char** argv)
     for (auto& t : threads) t.join();
     const double twenty = ms_since(many_t);
 
+    // One MCP tool round over stdio: the model calls everything__echo, then answers. One session
+    // (its server started once), so its history grows by one round per turn. Then what a session
+    // with a loaded stdio extension costs the host itself (its child is another process).
+    std::vector<double> mcp_tool;
+    long rss_mcp_before = 0, rss_mcp_after = 0;
+    constexpr int mcp_sessions = 10;
+    const auto everything = everything_stdio_config();
+    if (everything) {
+        const std::string mcp_session = session_with_extension(server, dir, *everything);
+        json mcp_scenario = json::array();
+        for (int i = 0; i < turns + 2; ++i) {
+            mcp_scenario.push_back(tool_call_response("m" + std::to_string(i), "everything__echo", R"({"message":"hi"})"));
+            mcp_scenario.push_back(text_response(tokens));
+        }
+        provider.set_scenario(mcp_scenario);
+        for (int i = 0; i < 2; ++i) turn(server, mcp_session); // warm up
+        for (int i = 0; i < turns; ++i) {
+            const auto t = Clock::now();
+            const std::string body = turn(server, mcp_session);
+            mcp_tool.push_back(ms_since(t));
+            if (body.find("Echo: hi") == std::string::npos) throw std::runtime_error("the echo did not come back: " + body.substr(0, 300));
+        }
+        rss_mcp_before = server.rss_kb();
+        for (int i = 0; i < mcp_sessions; ++i) session_with_extension(server, dir, *everything);
+        rss_mcp_after = server.rss_kb();
+    }
+
     // Memory: idle, then with 200 sessions opened (each gets an in-memory agent).
     const long rss_before = server.rss_kb();
     for (int i = 0; i < 200; ++i) {
@@ -304,6 +363,16 @@ int main(int argc, char** argv)
     const double tool_base = median(direct_tool) + d;
     std::printf("  turn with one tool call        median %.3f ms (two provider calls; direct %.3f ms)\n", median(tool), tool_base);
     std::printf("  host added, one tool round     %.3f ms per turn (target <= 3 ms)\n", median(tool) - tool_base);
+    if (!mcp_tool.empty()) {
+        std::printf("  turn with one MCP stdio round  median %.3f ms (everything__echo through server-everything; direct %.3f ms)\n",
+                    median(mcp_tool), tool_base);
+        std::printf("  host added, MCP stdio round    %.3f ms per turn (target <= 3 ms; includes the node server's own echo)\n",
+                    median(mcp_tool) - tool_base);
+        std::printf("  a loaded stdio extension       +%.1f KiB of host memory per session (%d sessions; its node child apart)\n",
+                    static_cast<double>(rss_mcp_after - rss_mcp_before) / mcp_sessions, mcp_sessions);
+    } else {
+        std::printf("  MCP stdio round                not measured (server-everything is not installed: scripts/setup --test-peers)\n");
+    }
     std::printf("  commits per turn               2 plain, 4 with one tool round (counted in tests/unit/turn_durability_test)\n");
     if (plain_fsyncs >= 0)
         std::printf("  fsyncs per turn (strace)       %.1f plain, %.1f with one read-only tool round (10 turns each)\n",
