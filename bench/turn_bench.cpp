@@ -318,7 +318,7 @@ int main(int argc, char** argv)
     // One MCP tool round over stdio: the model calls everything__echo, then answers. One session
     // (its server started once), so its history grows by one round per turn. Then what a session
     // with a loaded stdio extension costs the host itself (its child is another process).
-    std::vector<double> mcp_tool;
+    std::vector<double> mcp_tool, todo_growing;
     long rss_mcp_before = 0, rss_mcp_after = 0;
     constexpr int mcp_sessions = 10;
     const auto everything = everything_stdio_config();
@@ -336,6 +336,21 @@ int main(int argc, char** argv)
             const std::string body = turn(server, mcp_session);
             mcp_tool.push_back(ms_since(t));
             if (body.find("Echo: hi") == std::string::npos) throw std::runtime_error("the echo did not come back: " + body.substr(0, 300));
+        }
+        // The same rounds with the in-host todo tool in a session of its own that grows alike: the
+        // MCP round's cost beyond an in-host one, apart from the growing history.
+        const std::string todo_session = start_session(server, dir);
+        json todo_scenario = json::array();
+        for (int i = 0; i < turns + 2; ++i) {
+            todo_scenario.push_back(tool_call_response("t" + std::to_string(i), "todo__todo_read", "{}"));
+            todo_scenario.push_back(text_response(tokens));
+        }
+        provider.set_scenario(todo_scenario);
+        for (int i = 0; i < 2; ++i) turn(server, todo_session);
+        for (int i = 0; i < turns; ++i) {
+            const auto t = Clock::now();
+            turn(server, todo_session);
+            todo_growing.push_back(ms_since(t));
         }
         rss_mcp_before = server.rss_kb();
         for (int i = 0; i < mcp_sessions; ++i) session_with_extension(server, dir, *everything);
@@ -366,8 +381,11 @@ int main(int argc, char** argv)
     if (!mcp_tool.empty()) {
         std::printf("  turn with one MCP stdio round  median %.3f ms (everything__echo through server-everything; direct %.3f ms)\n",
                     median(mcp_tool), tool_base);
-        std::printf("  host added, MCP stdio round    %.3f ms per turn (target <= 3 ms; includes the node server's own echo)\n",
+        std::printf("  host added, MCP stdio round    %.3f ms per turn (target <= 3 ms; includes the node server's own echo"
+                    " and a history that grows by a round per turn)\n",
                     median(mcp_tool) - tool_base);
+        std::printf("  the same with the in-host tool median %.3f ms: the MCP stdio round costs %.3f ms more\n", median(todo_growing),
+                    median(mcp_tool) - median(todo_growing));
         std::printf("  a loaded stdio extension       +%.1f KiB of host memory per session (%d sessions; its node child apart)\n",
                     static_cast<double>(rss_mcp_after - rss_mcp_before) / mcp_sessions, mcp_sessions);
     } else {
