@@ -77,7 +77,7 @@ public:
         : request_(request), handlers_(handlers), url_(std::move(url)),
           connect_timeout_(request.connect_timeout.count() > 0 ? request.connect_timeout : OutboundRequest{}.connect_timeout),
           idle_timeout_(request.idle_timeout.count() > 0 ? request.idle_timeout : OutboundRequest{}.idle_timeout),
-          origin_(url_.scheme + "://" + url_.authority())
+          origin_(url_.scheme + "://" + url_.authority()), where_(url_.host + ":" + std::to_string(url_.port))
     {
     }
 
@@ -102,7 +102,6 @@ private:
 
     OutboundResult connect_and_exchange()
     {
-        const std::string where = url_.host + ":" + std::to_string(url_.port);
         const Resolved resolved = resolve(url_.host, url_.port, connect_timeout_, handlers_.cancelled);
         switch (resolved.status) {
         case ResolveStatus::ok: break;
@@ -123,10 +122,13 @@ private:
             try {
                 plain.connect(address, backstop());
                 plain.setNoDelay(true);
+                // The TLS handshake below is bounded like every later read and write.
+                plain.setReceiveTimeout(backstop());
+                plain.setSendTimeout(backstop());
                 if (url_.scheme == "https") socket = Poco::Net::SecureStreamSocket::attach(plain, url_.host, tls_client_context());
                 else socket = plain;
             } catch (const Poco::Exception& e) {
-                return failed(e, "could not connect to " + where + ": ");
+                return failed(e, "could not connect to " + where_ + ": ");
             }
         }
         return exchange(socket, false).result;
@@ -141,7 +143,6 @@ private:
     // connection goes back to the pool afterwards.
     Attempt exchange(Poco::Net::StreamSocket& socket, bool reused)
     {
-        const std::string where = url_.host + ":" + std::to_string(url_.port);
         Attempt attempt;
         bool reusable = false;
         {
@@ -154,7 +155,7 @@ private:
                 send_all(socket, request_head(request_, url_));
                 send_all(socket, request_.body);
             } catch (const Poco::Exception& e) {
-                attempt.result = failed(e, "sending the request to " + where + " failed: ");
+                attempt.result = failed(e, "sending the request to " + where_ + " failed: ");
                 attempt.stale = reused && attempt.result.status == OutboundStatus::network;
                 return attempt;
             }
@@ -162,7 +163,7 @@ private:
                 [this](int status, const HeaderList& headers) { return !handlers_.on_response || handlers_.on_response(status, headers); },
                 [this](std::string_view chunk) { return !handlers_.on_data || handlers_.on_data(chunk); },
                 request_.method == "HEAD");
-            attempt.result = receive(socket, parser, where);
+            attempt.result = receive(socket, parser);
             attempt.stale = reused && attempt.result.status == OutboundStatus::network && !parser.received_anything();
             reusable = attempt.result.status == OutboundStatus::ok && parser.reusable() && watch->reason() == StopReason::none;
         }
@@ -203,7 +204,7 @@ private:
         }
     }
 
-    OutboundResult receive(Poco::Net::StreamSocket& socket, HttpResponseParser& parser, const std::string& where)
+    OutboundResult receive(Poco::Net::StreamSocket& socket, HttpResponseParser& parser)
     {
         std::array<char, 16 * 1024> buffer{};
         for (;;) {
@@ -213,7 +214,7 @@ private:
             } catch (const Poco::Net::SSLConnectionUnexpectedlyClosedException&) {
                 n = 0; // a peer that closes without close_notify: the parser decides if the body ended
             } catch (const Poco::Exception& e) {
-                return failed(e, "reading from " + where + " failed: ");
+                return failed(e, "reading from " + where_ + " failed: ");
             }
             if (auto r = stopped_by_watchdog()) return *r;
             HttpResponseParser::Result r;
@@ -226,7 +227,7 @@ private:
             switch (r) {
             case HttpResponseParser::Result::done: return {};
             case HttpResponseParser::Result::stopped: return {OutboundStatus::cancelled, "stopped by the receiver"};
-            case HttpResponseParser::Result::error: return {OutboundStatus::network, parser.error() + " (" + where + ")"};
+            case HttpResponseParser::Result::error: return {OutboundStatus::network, parser.error() + " (" + where_ + ")"};
             case HttpResponseParser::Result::more: break;
             }
         }
@@ -238,6 +239,7 @@ private:
     TransferWatchdog::Watch* watch_ = nullptr; // the current attempt's, which outlives every use
     const milliseconds connect_timeout_, idle_timeout_; // the request's, or the defaults for 0
     const std::string origin_;                          // the pool's key
+    const std::string where_;                           // host:port, for messages
     bool connected_ = false;
 };
 
