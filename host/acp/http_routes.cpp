@@ -1,11 +1,13 @@
 #include "acp/http_routes.hpp"
 
 #include "acp/http_connection.hpp"
+#include "acp/websocket_connection.hpp"
 #include "agent/messages.hpp"
 #include "common/error.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/stream_handoff.hpp"
+#include "http/websocket_upgrade.hpp"
 
 #include <map>
 #include <memory>
@@ -66,6 +68,62 @@ private:
     std::map<std::string, std::shared_ptr<HttpConnection>> by_id_;
 };
 
+// The WebSocket connections: each runs on its own thread, so their number is bounded, and the
+// server's stop closes them (and waits) while the agent core they use is still there.
+class WebSockets {
+public:
+    void open(AppContext& app, Request& req, Response& res)
+    {
+        check_websocket_handshake(req);
+        reap();
+        std::lock_guard lock(mutex_);
+        if (stopped_) throw Error(ErrorKind::unavailable, "the server is stopping");
+        if (open_.size() >= max_connections)
+            throw Error(ErrorKind::unavailable, "Too many ACP WebSocket connections; close the unused ones");
+        const std::string id = "acp_" + new_message_id().substr(4);
+        res.header(connection_header, id);
+        WebSocketUpgrade upgrade = WebSocketUpgrade::accept(req, res);
+        auto connection =
+            std::make_unique<WebSocketConnection>(app, id, req.user_id(), std::move(upgrade.socket), std::move(upgrade.client_slot));
+        connection->start();
+        open_.push_back(std::move(connection));
+    }
+    void close_all()
+    {
+        std::vector<std::unique_ptr<WebSocketConnection>> all;
+        {
+            std::lock_guard lock(mutex_);
+            stopped_ = true;
+            all.swap(open_);
+        }
+        for (auto& c : all) c->close(); // outside the lock: closing waits for their turns
+    }
+    ~WebSockets() { close_all(); }
+
+private:
+    // Joins the threads of connections whose client has left.
+    void reap()
+    {
+        std::vector<std::unique_ptr<WebSocketConnection>> done;
+        {
+            std::lock_guard lock(mutex_);
+            for (auto it = open_.begin(); it != open_.end();) {
+                if ((*it)->finished()) {
+                    done.push_back(std::move(*it));
+                    it = open_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+        done.clear();
+    }
+
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<WebSocketConnection>> open_;
+    bool stopped_ = false;
+};
+
 // A browser adds Origin to every cross-site request it sends; editors and the desktop's main
 // process send none. Only origins the operator listed by name may drive the agent from a page.
 bool origin_allowed(const AppContext& app, const Request& req)
@@ -79,9 +137,10 @@ bool origin_allowed(const AppContext& app, const Request& req)
 
 } // namespace
 
-void register_http_routes(Router& router, AppContext& app)
+std::function<void()> register_http_routes(Router& router, AppContext& app)
 {
     auto registry = std::make_shared<Registry>();
+    auto websockets = std::make_shared<WebSockets>();
     const char* refused = "/acp does not accept requests from web pages (Origin not listed in the CORS setting)";
 
     router.add(
@@ -108,8 +167,9 @@ void register_http_routes(Router& router, AppContext& app)
         },
         RouteOptions{.auth = true, .json_body = true, .max_body = 50 * 1024 * 1024});
 
-    router.add("GET", "/acp", [&app, registry, refused](Request& req, Response& res) {
+    router.add("GET", "/acp", [&app, registry, websockets, refused](Request& req, Response& res) {
         if (!origin_allowed(app, req)) return res.error(403, refused);
+        if (wants_websocket(req)) return websockets->open(app, req, res);
         auto connection = registry->find(req);
         std::string key;
         if (req.has_header(session_header)) {
@@ -127,6 +187,7 @@ void register_http_routes(Router& router, AppContext& app)
         registry->remove(req)->close();
         res.empty(200);
     });
+    return [websockets] { websockets->close_all(); };
 }
 
 } // namespace gaggle::acp

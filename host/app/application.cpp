@@ -101,7 +101,7 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     register_telemetry_routes(router_, *context_);
     register_slash_command_routes(router_, *context_);
     register_sandbox_routes(router_, *context_);
-    acp::register_http_routes(router_, *context_);
+    close_acp_websockets_ = acp::register_http_routes(router_, *context_);
     if (role == AppRole::server) features_->start_all(router_);
 
     auth_ = std::make_unique<Authenticator>(settings_.secret, settings_.users);
@@ -170,6 +170,7 @@ void Application::stop()
         server_.reset();
         spdlog::info("stopped");
     }
+    if (close_acp_websockets_) close_acp_websockets_();
     if (features_) features_->stop_all();
     if (agents_) agents_->stop_all(); // before the transport plugins go: their servers end here
 }

@@ -16,6 +16,7 @@
 #include "store/turn_leases.hpp"
 #include "store/session_store.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace gaggle {
@@ -66,6 +67,7 @@ private:
     std::unique_ptr<Authenticator> auth_;
     std::unique_ptr<Cors> cors_;
     std::unique_ptr<HttpServer> server_;
+    std::function<void()> close_acp_websockets_;
 };
 
 } // namespace gaggle

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "acp_client_run.hpp"
+#include "raw_http.hpp"
 #include "scripted_model_replies.hpp"
 
 using namespace gaggle::test;
@@ -49,4 +50,54 @@ TEST_CASE("ACP over HTTP: /acp on gaggle agent serves the SDK's HTTP client, beh
     CHECK(h.server().request("POST", "/acp", init, with_id).status == 404);
     // Clients that left without DELETE (no stream open) never lock others out.
     for (int i = 0; i < 70; ++i) REQUIRE(h.server().request("POST", "/acp", init, json_type).status == 200);
+}
+
+TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, refuses what it must and survives bad frames")
+{
+    AgentHarness h(json::array({scripted_tool_call("call_ws", "todo__todo_write", "{\"content\":\"ws\"}"), scripted_text("done over ws")}),
+                   {{"GOOSE_MODE", "approve"}});
+    const std::string url = "http://127.0.0.1:" + std::to_string(h.server().port()) + "/acp";
+    const Json r = run_client(h, "ws", {{"ACP_URL", url}, {"ACP_SECRET", h.server().secret()}, {"NODE_OPTIONS", "--experimental-websocket"}})
+                       .result;
+    CHECK(r["init"]["protocolVersion"] == 1);
+    REQUIRE(r["permissions"].size() == 1);
+    CHECK(r["permissions"][0]["toolCall"]["toolCallId"] == "call_ws");
+    CHECK(chunk_text(r, "agent_message_chunk") == "done over ws");
+    CHECK(r["stopReason"] == "end_turn");
+    CHECK(listed(h, r["sessionId"]));
+    CHECK(h.session(r["sessionId"])["extension_data"]["todo.v0"]["content"] == "ws");
+
+    // Each bad frame got its JSON-RPC error, the good one its answer; a binary frame ended it.
+    const Json& raw = r["raw"];
+    REQUIRE(raw["answers"].size() == 4);
+    CHECK(raw["answers"][0]["error"]["code"] == -32700);
+    CHECK(raw["answers"][1]["error"]["code"] == -32600);
+    CHECK(raw["answers"][2]["error"]["code"] == -32700); // too deep to read: refused unread
+    CHECK(raw["answers"][3]["result"]["protocolVersion"] == 1);
+    CHECK(raw["close"]["code"] == 1003);
+
+    // The handshake is behind the same auth and Origin check as every /acp request, and a bad one
+    // is an ordinary answer with a message (sent raw: an HTTP client library would rewrite the
+    // Connection header).
+    const std::string upgrade =
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    const std::string auth = "X-Secret-Key: " + h.server().secret() + "\r\n";
+    auto handshake = [&](const std::string& headers) {
+        RawConnection c(h.server().port());
+        REQUIRE(c.send(raw_request("GET", "/acp", headers, "")));
+        auto answer = c.read_response();
+        REQUIRE(answer);
+        return *answer;
+    };
+    CHECK(handshake(upgrade + "Sec-WebSocket-Version: 13\r\n").status == 401);
+    CHECK(handshake(upgrade + auth + "Sec-WebSocket-Version: 13\r\nOrigin: http://evil.example\r\n").status == 403);
+    const HttpResult old_version = handshake(upgrade + auth + "Sec-WebSocket-Version: 8\r\n");
+    CHECK(old_version.status == 400);
+    CHECK(old_version.body.find("Sec-WebSocket-Version") != std::string::npos);
+    CHECK(old_version.header("acp-connection-id").empty()); // no connection was made
+    const HttpResult accepted = handshake(upgrade + auth + "Sec-WebSocket-Version: 13\r\n");
+    CHECK(accepted.status == 101);
+    CHECK(accepted.header("sec-websocket-accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's own example
+    CHECK(!accepted.header("acp-connection-id").empty());
+    CHECK(h.server().get("/status").status == 200);
 }

@@ -9,12 +9,14 @@
 // (the _goose/* methods; ACP_OTHER_DIR), storm (malformed params for every method),
 // mcp (ACP_MCP_SCRIPT), permission (ACP_ANSWER = allow_once | reject_once), cancel (ACP_CANCEL_ON =
 // chunk | permission), load (ACP_SESSION_ID), raw (bad JSON-RPC written by hand), http (ACP_URL,
-// ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp).
+// ACP_SECRET: /acp on gaggle agent instead of a spawned gaggle acp), ws (the same over WebSocket,
+// then frames the SDK would never send; Node 20 needs NODE_OPTIONS=--experimental-websocket).
 import { spawn } from "node:child_process";
 import { Readable, Writable } from "node:stream";
 import { createInterface } from "node:readline";
 import * as acp from "@agentclientprotocol/sdk";
 import { createHttpStream } from "@agentclientprotocol/sdk/experimental/http-client";
+import { createWebSocketStream } from "@agentclientprotocol/sdk/experimental/ws-client";
 
 const scenario = process.argv[2];
 const cwd = process.env.ACP_CWD;
@@ -172,7 +174,11 @@ async function mcpScenario() {
 // The same client over /acp on gaggle agent (ACP_URL, ACP_SECRET): initialize, a session, a
 // prompt whose tool call asks permission (answered allow_once), streamed back over SSE.
 async function httpScenario() {
-  const stream = createHttpStream(process.env.ACP_URL, { headers: { "X-Secret-Key": process.env.ACP_SECRET }, cookies: "omit" });
+  return promptOver(createHttpStream(process.env.ACP_URL, { headers: { "X-Secret-Key": process.env.ACP_SECRET }, cookies: "omit" }));
+}
+
+// initialize, a session, a prompt whose tool call asks permission (answered allow_once), over `stream`.
+async function promptOver(stream) {
   const updates = [];
   const permissions = [];
   const app = acp
@@ -186,9 +192,52 @@ async function httpScenario() {
     });
   return app.connectWith(stream, async (ctx) => {
     const { init, sessionId } = await initializeAndCreate(ctx);
-    const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("write it over http")] });
+    const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("write it over the wire")] });
     return { init, sessionId, updates, permissions, stopReason: response.stopReason, exitCode: 0 };
   });
+}
+
+// The SDK's WebSocket client against /acp (ws://), then a socket of our own that sends what the SDK
+// never would: text that is not JSON, a batch, a request too deep to read, a good request, and last
+// a binary frame, which ends the connection (close code 1003).
+async function wsScenario() {
+  const url = process.env.ACP_URL.replace(/^http/, "ws");
+  const headers = { "X-Secret-Key": process.env.ACP_SECRET };
+  // Node's own WebSocket (undici) takes headers in its second argument; the SDK passes them third,
+  // as the `ws` package wants.
+  class NodeWebSocket extends WebSocket {
+    constructor(u, protocols, options) {
+      super(u, { protocols: protocols ?? [], headers: options?.headers });
+    }
+  }
+  const sdk = await promptOver(createWebSocketStream(url, { headers, cookies: "omit", WebSocket: NodeWebSocket }));
+  const socket = new WebSocket(url, { headers });
+  const answers = [];
+  let deep = {};
+  for (let i = 0; i < 200; ++i) deep = { a: [deep] };
+  const closed = new Promise((resolve) => {
+    socket.onclose = (e) => resolve({ code: e.code, reason: e.reason });
+  });
+  const answered = new Promise((resolve) => {
+    socket.onmessage = (e) => {
+      answers.push(JSON.parse(e.data));
+      if (answers.length === 4) resolve();
+    };
+  });
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = () => reject(new Error("the raw WebSocket did not open"));
+  });
+  socket.send("this is not json");
+  socket.send("[1, 2]");
+  socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: deep }));
+  socket.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "initialize", params: { protocolVersion: 1 } }));
+  const timer = setTimeout(() => finish({ error: "the raw frames were not all answered", answers }, 1), 20000);
+  await answered;
+  socket.send(new Uint8Array([1, 2, 3]));
+  const close = await closed;
+  clearTimeout(timer);
+  return { ...sdk, raw: { answers, close } };
 }
 
 async function loadScenario() {
@@ -433,7 +482,7 @@ async function stormScenario() {
   return { results, unreadable, afterInit: answers.get(id - 1), afterNew: answers.get(id), exitCode: await exitOf(child) };
 }
 
-const scenarios = { storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, ws: wsScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 else
   scenarios[scenario]().then(
