@@ -5,6 +5,7 @@
 #include "acp/model_option.hpp"
 #include "acp/params.hpp"
 #include "acp/permission_request.hpp"
+#include "acp/plan_updates.hpp"
 #include "acp/prompt_content.hpp"
 #include "acp/session_list.hpp"
 #include "acp/session_modes.hpp"
@@ -179,11 +180,13 @@ Json Connection::load_session(const Json& params)
     const LoadedSession loaded = with_session(id, [&] { return app_.sessions.load_session(owner_, id); });
     Json answer = open_session(loaded.info, cwd, servers);
     // The history goes out before the answer, so a client has it all when load returns.
+    PlanTracker plan;
     for (const auto& raw : loaded.conversation) {
         const Json message = Json::parse(raw);
         if (!user_visible(message)) continue;
         for (auto& update : message_updates(message))
             out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", std::move(update)}}));
+        if (auto p = plan.after(message)) out_.send(make_notification("session/update", Json{{"sessionId", id}, {"update", std::move(*p)}}));
     }
     return answer;
 }

@@ -42,6 +42,12 @@ void PromptTurn::on_event(const Json& event)
                 on_action_required_(session_id_, item["data"]);
     for (auto& update : message_updates(message))
         out_.send(make_notification("session/update", Json{{"sessionId", session_id_}, {"update", std::move(update)}}));
+    std::optional<Json> plan;
+    {
+        std::lock_guard lock(mutex_);
+        plan = plan_.after(message);
+    }
+    if (plan) out_.send(make_notification("session/update", Json{{"sessionId", session_id_}, {"update", std::move(*plan)}}));
 }
 
 void PromptTurn::cancel()

@@ -3,6 +3,7 @@
 // session/update notifications, an approval prompt becomes a permission request, and once the
 // turn is done it says how the prompt is answered (stopReason, or an error).
 #include "acp/outbox.hpp"
+#include "acp/plan_updates.hpp"
 #include "agent/turn_service.hpp"
 
 #include <atomic>
@@ -44,6 +45,7 @@ private:
     mutable std::mutex mutex_;
     std::shared_ptr<RunningTurn> turn_;
     std::optional<std::string> error_;
+    PlanTracker plan_; // under mutex_
 };
 
 } // namespace gaggle::acp

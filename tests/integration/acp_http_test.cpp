@@ -54,7 +54,7 @@ TEST_CASE("ACP over HTTP: /acp on gaggle agent serves the SDK's HTTP client, beh
 
 TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, refuses what it must and survives bad frames")
 {
-    AgentHarness h(json::array({scripted_tool_call("call_ws", "todo__todo_write", "{\"content\":\"ws\"}"), scripted_text("done over ws")}),
+    AgentHarness h(json::array({scripted_tool_call("call_ws", "todo__todo_write", "{\"content\":\"- [x] connect\\n- [ ] prompt\"}"), scripted_text("done over ws")}),
                    {{"GOOSE_MODE", "approve"}});
     const std::string url = "http://127.0.0.1:" + std::to_string(h.server().port()) + "/acp";
     const Json r = run_client(h, "ws", {{"ACP_URL", url}, {"ACP_SECRET", h.server().secret()}, {"NODE_OPTIONS", "--experimental-websocket"}})
@@ -65,7 +65,12 @@ TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, ref
     CHECK(chunk_text(r, "agent_message_chunk") == "done over ws");
     CHECK(r["stopReason"] == "end_turn");
     CHECK(listed(h, r["sessionId"]));
-    CHECK(h.session(r["sessionId"])["extension_data"]["todo.v0"]["content"] == "ws");
+    CHECK(h.session(r["sessionId"])["extension_data"]["todo.v0"]["content"] == "- [x] connect\n- [ ] prompt");
+    // The todo list written went to the client as the agent's plan.
+    const auto plans = updates_of(r, "plan");
+    REQUIRE(plans.size() == 1);
+    CHECK(plans[0]["entries"] == Json::array({{{"content", "connect"}, {"priority", "medium"}, {"status", "completed"}},
+                                              {{"content", "prompt"}, {"priority", "medium"}, {"status", "pending"}}}));
 
     // Each bad frame got its JSON-RPC error, the good one its answer; a binary frame ended it.
     const Json& raw = r["raw"];

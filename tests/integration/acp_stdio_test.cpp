@@ -377,13 +377,18 @@ TEST_CASE("ACP stdio: a storm of malformed params over every method is answered 
 
 TEST_CASE("ACP stdio: session/load replays a session made through REST")
 {
-    AgentHarness h(json::array({scripted_text("Noted: milk.")}));
+    AgentHarness h(json::array({scripted_tool_call("w1", "todo__todo_write", "{\"content\":\"- [ ] buy milk\"}"),
+                                scripted_text("Noted: milk.")}));
     const std::string id = h.start_session();
     h.reply_all(id, "remember the milk");
     const Json r = run_client(h, "load", {{"ACP_SESSION_ID", id}}).result;
     CHECK(r["loaded"].is_object());
     CHECK(chunk_text(r, "user_message_chunk") == "remember the milk");
     CHECK(chunk_text(r, "agent_message_chunk") == "Noted: milk.");
+    // The todo list written in that turn comes back as the plan, after the call's own updates.
+    const auto plans = updates_of(r, "plan");
+    REQUIRE(plans.size() == 1);
+    CHECK(plans[0]["entries"] == Json::array({{{"content", "buy milk"}, {"priority", "medium"}, {"status", "pending"}}}));
     for (auto& n : r["updates"]) CHECK(n["sessionId"] == id);
     // An unknown session is ACP's "resource not found", naming it.
     CHECK(r["unknown"]["code"] == -32002);

@@ -3,6 +3,7 @@
 #include "acp/jsonrpc.hpp"
 #include "acp/mcp_servers.hpp"
 #include "acp/permission_request.hpp"
+#include "acp/plan_updates.hpp"
 #include "acp/prompt_content.hpp"
 #include "acp/session_updates.hpp"
 #include "agent/messages.hpp"
@@ -151,4 +152,37 @@ TEST_CASE("the client's stdio, http and sse MCP servers become extension configs
     CHECK_THROWS_AS(extension_configs(Json::array({Json{{"name", "n"}}})), RpcError);
     CHECK_THROWS_AS(extension_configs(Json::array({Json{{"name", "n"}, {"command", "x"}, {"env", Json::array({Json{{"name", "LD_PRELOAD"}, {"value", "/evil.so"}}})}}})),
                     RpcError);
+}
+
+TEST_CASE("the todo list becomes an ACP plan once its write succeeded, live or replayed")
+{
+    const Json plan = plan_update("# Plan\n- [x] read the code\n  * [~] write the fix\n3. [ ] test it\n+ no box\nprose line\n- [ ]\n12) [/] ship");
+    CHECK(plan["sessionUpdate"] == "plan");
+    REQUIRE(plan["entries"].size() == 5);
+    CHECK(plan["entries"][0] == Json{{"content", "read the code"}, {"priority", "medium"}, {"status", "completed"}});
+    CHECK(plan["entries"][1]["status"] == "in_progress");
+    CHECK(plan["entries"][1]["content"] == "write the fix");
+    CHECK(plan["entries"][2] == Json{{"content", "test it"}, {"priority", "medium"}, {"status", "pending"}});
+    CHECK(plan["entries"][3]["content"] == "no box");
+    CHECK(plan["entries"][4]["content"] == "ship");
+    CHECK(plan_update("").value("entries", Json()) == Json::array());
+    std::string long_list;
+    for (int i = 0; i < 500; ++i) long_list += "- item\n";
+    CHECK(plan_update(long_list)["entries"].size() == 200);
+
+    PlanTracker tracker;
+    const Json write = make_message("assistant", Json::array({tool_request_content("w1", "todo__todo_write", {{"content", "- [ ] one"}}),
+                                                              tool_request_content("r1", "todo__todo_read", Json::object())}));
+    CHECK(!tracker.after(write)); // asked for, not done yet
+    const Json declined = make_message("user", Json::array({tool_response_content("w1", "declined", true)}));
+    CHECK(!tracker.after(declined));
+    CHECK(!tracker.after(make_message("user", Json::array({tool_response_content("w1", "late", false)})))); // forgotten
+    tracker.after(make_message("assistant", Json::array({tool_request_content("w2", "todo__todo_write", {{"content", "- [x] one"}}),
+                                                         tool_request_content("w3", "todo__todo_write", {{"content", 5}})})));
+    const auto done = tracker.after(make_message("user", Json::array({tool_response_content("r1", "list", false),
+                                                                      tool_response_content("w3", "bad", true),
+                                                                      tool_response_content("w2", "ok", false)})));
+    REQUIRE(done);
+    CHECK((*done)["entries"][0]["status"] == "completed");
+    CHECK(!tracker.after(Json("not a message")));
 }
