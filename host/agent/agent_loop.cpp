@@ -232,6 +232,7 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
     TurnContext ctx{services, request.owner, request.session_id, {}, nullptr, {}, {}, 128000, tools, cancel, emit};
     ctx.deny_on_approval = request.deny_on_approval;
     ctx.client_runs_frontend_tools = request.client_runs_frontend_tools && !request.deny_on_approval;
+    ctx.client_tools = request.client_tools;
     Json user_message;
     try {
         ctx.session = services.store.get_session(request.owner, request.session_id);

@@ -4,8 +4,10 @@
 //
 // Ends with exactly one Finish once the loop has started (also after an Error mid-way or a
 // cancellation); a failure before it starts (unknown session, no provider) is a single Error.
+#include "agent/client_tools.hpp"
 #include "agent/turn_context.hpp"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -21,6 +23,8 @@ struct TurnRequest {
     // The client reads goosed's message stream and can run a frontend extension's tools (an ACP
     // client or an unattended turn cannot: such calls answer the model an error at once).
     bool client_runs_frontend_tools = true;
+    // The client runs some tool calls itself (ACP fs/* and terminal/*); null: the host runs all.
+    std::shared_ptr<ClientToolRunner> client_tools{};
 };
 
 void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet& tools, const CancelToken& cancel,

@@ -64,7 +64,10 @@ Json run_one(TurnContext& ctx, const ToolCall& call)
             return run_on_client(ctx, id, name, arguments);
         };
     try {
-        Json result = ctx.tools.call(tc, call.name, call.arguments);
+        // A tool the session has may run in the client instead (an editor's buffers and terminals).
+        std::optional<Json> by_client;
+        if (ctx.client_tools && ctx.tools.find(call.name)) by_client = ctx.client_tools->run(tc, call.name, call.arguments);
+        Json result = by_client ? std::move(*by_client) : ctx.tools.call(tc, call.name, call.arguments);
         if (!result.is_object() || !result.contains("content")) throw std::runtime_error("tool returned no content");
         return tool_response_content(call.id, result);
     } catch (const std::exception& e) {

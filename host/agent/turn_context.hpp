@@ -2,6 +2,7 @@
 // Everything one turn needs, gathered once at its start and passed to the parts of the loop
 // (provider call, tool dispatch, compaction), so none of them reaches for globals.
 #include "agent/cancel_token.hpp"
+#include "agent/client_tools.hpp"
 #include "agent/confirmations.hpp"
 #include "agent/permissions.hpp"
 #include "agent/provider_catalog.hpp"
@@ -10,6 +11,7 @@
 #include "store/session_store.hpp"
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -56,6 +58,7 @@ struct TurnContext {
     void barrier();
     bool deny_on_approval = false; // TurnRequest::deny_on_approval
     bool client_runs_frontend_tools = false; // TurnRequest::client_runs_frontend_tools, when attended
+    std::shared_ptr<ClientToolRunner> client_tools{}; // TurnRequest::client_tools
 
     // A Message event with the session's current token state.
     void emit_message(const Json& message) const;
