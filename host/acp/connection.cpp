@@ -135,6 +135,10 @@ Json Connection::initialize(const Json& params)
     auto version = params.find("protocolVersion");
     if (version == params.end() || !version->is_number_integer() || version->get<std::int64_t>() < 0)
         throw invalid_params("`protocolVersion` must be a non-negative integer");
+    {
+        std::lock_guard lock(mutex_);
+        capabilities_ = client_capabilities(params);
+    }
     // We speak version 1 only; answering with it lets a newer client decide whether to go on.
     return Json{{"protocolVersion", protocol_version},
                 {"agentCapabilities",
@@ -343,6 +347,14 @@ void Connection::prompt(const Json& id, const Json& params)
     Json message = make_message("user", prompt_to_content(given == params.end() ? Json() : *given));
     TurnRequest request = with_session(session_id, [&] { return prepare_turn(app_, owner_, session_id, std::move(message), std::nullopt); });
     request.client_runs_frontend_tools = false; // ACP has no frontendToolRequest
+    {
+        std::lock_guard lock(mutex_);
+        if (capabilities_.read_text_file || capabilities_.write_text_file || capabilities_.terminal) {
+            auto& tools = editor_tools_[session_id];
+            if (!tools) tools = std::make_shared<EditorTools>(client_requests_, out_, session_id, capabilities_);
+            request.client_tools = tools;
+        }
+    }
     auto turn = std::make_shared<PromptTurn>(id, session_id, out_,
                                              [this](const std::string& s, const Json& data) { on_action_required(s, data); });
     {
@@ -408,6 +420,7 @@ void Connection::ask_permission(const std::string& session_id, const Json& actio
 
 void Connection::handle_response(const Incoming& m)
 {
+    if (client_requests_.deliver(m)) return;
     if (!m.id.is_number_integer()) return;
     PendingPermission pending;
     std::shared_ptr<PromptTurn> prompt;
@@ -439,6 +452,7 @@ void Connection::close()
         closed_ = true;
         for (auto& [id, p] : prompts_) running.push_back(p);
     }
+    client_requests_.close(); // a tool waiting on the client gives up now
     for (auto& p : running) p->cancel();
     for (auto& p : running)
         if (auto t = p->turn()) t->join();

@@ -5,6 +5,8 @@
 //
 // Threads: receive() is called by the transport's reader, one message at a time; prompt turns run
 // on the turn service's threads and send through the Outbox from there.
+#include "acp/client_requests.hpp"
+#include "acp/editor_tools.hpp"
 #include "acp/jsonrpc.hpp"
 #include "acp/outbox.hpp"
 #include "acp/prompt_turn.hpp"
@@ -74,11 +76,14 @@ private:
     AppContext& app_;
     Outbox& out_;
     const std::string owner_;
+    ClientRequests client_requests_{out_}; // fs/* and terminal/* asked of the client
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<PromptTurn>> prompts_; // by session id
     std::map<std::int64_t, PendingPermission> permissions_;      // by our request id
     std::int64_t next_request_id_ = 1;
     bool closed_ = false;
+    ClientCapabilities capabilities_;                                    // what initialize offered
+    std::map<std::string, std::shared_ptr<EditorTools>> editor_tools_; // by session id, when offered
 };
 
 } // namespace gaggle::acp

@@ -8,6 +8,7 @@
 #include "scripted_model_replies.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 using namespace gaggle::test;
@@ -416,4 +417,61 @@ TEST_CASE("ACP stdio: malformed JSON-RPC, unknown methods and wrong params get t
     CHECK(by_id["5"]["error"]["data"]["sessionId"] == "20990101_1");
     CHECK(by_id["6"]["error"]["code"] == -32602);
     CHECK(by_id["7"]["result"]["protocolVersion"] == 1);
+}
+
+TEST_CASE("ACP stdio: an editor's buffers and terminal serve the developer tools when the client offers fs and terminal")
+{
+    AgentHarness h(json::array({scripted_tool_call("v1", "developer__text_editor", R"({"command":"view","path":"notes.txt"})"),
+                                scripted_tool_call("e1", "developer__text_editor",
+                                                   R"({"command":"str_replace","path":"notes.txt","old_str":"unsaved","new_str":"edited"})"),
+                                scripted_tool_call("s1", "developer__shell", R"({"command":"echo from-terminal; exit 3"})"),
+                                scripted_tool_call("l1", "developer__text_editor", R"({"command":"view","path":"."})"),
+                                scripted_text("all done")}));
+    const std::string root = h.server().root().string();
+    const std::string notes = root + "/notes.txt";
+    {
+        std::ofstream disk(notes);
+        disk << "disk text\n";
+    }
+    const Json r = run_client(h, "editor", {{"ACP_BUFFER_PATH", notes}, {"ACP_BUFFER_TEXT", "unsaved buffer text\n"}}).result;
+    CHECK(r["stopReason"] == "end_turn");
+    const auto requests = h.provider().requests();
+    REQUIRE(requests.size() == 5);
+    // The view read the editor's buffer, not the file on disk.
+    CHECK(requests[1].body.find("unsaved buffer text") != std::string::npos);
+    CHECK(requests[1].body.find("disk text") == std::string::npos);
+    // The edit went to the buffer; the file on disk is untouched.
+    CHECK(r["buffers"][notes] == "edited buffer text\n");
+    CHECK(read_text_file(notes) == "disk text\n");
+    // The command ran in the editor's terminal, in the session's directory, and was released.
+    REQUIRE(r["terminals"].size() == 1);
+    const Json& t = r["terminals"][0];
+    CHECK(t["command"] == "bash");
+    CHECK(t["args"] == Json::array({"-c", "echo from-terminal; exit 3"}));
+    CHECK(t["cwd"] == root);
+    CHECK(t["released"] == true);
+    CHECK(requests[3].body.find("from-terminal") != std::string::npos);
+    CHECK(requests[3].body.find("[exit code 3]") != std::string::npos);
+    // While it ran, the tool call showed the terminal.
+    bool shown = false;
+    for (const auto& u : updates_of(r, "tool_call_update"))
+        if (u["toolCallId"] == "s1" && u.contains("content") && u["content"].size() == 1 && u["content"][0]["type"] == "terminal")
+            shown = u["content"][0]["terminalId"] == t["id"];
+    CHECK(shown);
+    // A directory is not the editor's to show: the builtin listed it.
+    CHECK(requests[4].body.find("notes.txt") != std::string::npos);
+    CHECK(r["reads"] == Json::array({notes, notes}));
+}
+
+TEST_CASE("ACP stdio: a prompt cancelled while its command runs in the editor's terminal kills and releases that terminal")
+{
+    AgentHarness h(json::array({scripted_tool_call("s1", "developer__shell", R"({"command":"sleep 30"})"), scripted_text("never")}));
+    const std::string root = h.server().root().string();
+    const Json r = run_client(h, "editor", {{"ACP_BUFFER_PATH", root + "/none.txt"}, {"ACP_BUFFER_TEXT", ""}, {"ACP_CANCEL_ON", "terminal"}})
+                       .result;
+    CHECK(r["stopReason"] == "cancelled");
+    REQUIRE(r["terminals"].size() == 1);
+    CHECK(r["terminals"][0]["exit"]["signal"] == "SIGKILL"); // killed through terminal/kill, not waited out
+    CHECK(r["terminals"][0]["released"] == true);
+    CHECK(h.provider().requests().size() == 1); // the model was not asked again
 }

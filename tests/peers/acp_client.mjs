@@ -240,6 +240,79 @@ async function wsScenario() {
   return { ...sdk, raw: { answers, close } };
 }
 
+// An editor: the client offers fs and terminal. Files are read from its buffers (ACP_BUFFER_PATH
+// holds ACP_BUFFER_TEXT, unsaved), written back to them (never to disk), and commands run in its
+// own terminals (bash here). The prompt's tool calls come from the scripted model. With
+// ACP_CANCEL_ON=terminal the prompt is cancelled once a terminal runs.
+async function editorScenario() {
+  let cancel = () => {};
+  const buffers = { [process.env.ACP_BUFFER_PATH]: process.env.ACP_BUFFER_TEXT };
+  const terminals = [];
+  const reads = [];
+  let nextTerminal = 1;
+  const find = (id) => terminals.find((t) => t.id === id);
+  const exitStatus = (t) => (t.exit ? { exitCode: t.exit.code, signal: t.exit.signal } : null);
+  const app = acp.client({ name: "gaggle-test-editor" });
+  const updates = [];
+  app
+    .onNotification(acp.methods.client.session.update, ({ params }) => {
+      updates.push(params);
+    })
+    .onRequest(acp.methods.client.session.requestPermission, () => ({ outcome: { outcome: "selected", optionId: "allow_once" } }))
+    .onRequest(acp.methods.client.fs.readTextFile, ({ params }) => {
+      reads.push(params.path);
+      if (!(params.path in buffers)) throw acp.RequestError.resourceNotFound(params.path);
+      return { content: buffers[params.path] };
+    })
+    .onRequest(acp.methods.client.fs.writeTextFile, ({ params }) => {
+      buffers[params.path] = params.content;
+      return {};
+    })
+    .onRequest(acp.methods.client.terminal.create, ({ params }) => {
+      const t = { id: `term-${nextTerminal++}`, command: params.command, args: params.args, cwd: params.cwd, output: "", released: false };
+      t.child = spawn(params.command, params.args ?? [], { cwd: params.cwd, stdio: ["ignore", "pipe", "pipe"] });
+      t.child.stdout.on("data", (d) => (t.output += d));
+      t.child.stderr.on("data", (d) => (t.output += d));
+      t.exited = new Promise((resolve) => t.child.on("close", (code, signal) => resolve((t.exit = { code, signal }))));
+      terminals.push(t);
+      if (process.env.ACP_CANCEL_ON === "terminal") setTimeout(() => cancel(), 200);
+      return { terminalId: t.id };
+    })
+    .onRequest(acp.methods.client.terminal.waitForExit, async ({ params }) => {
+      const e = await find(params.terminalId).exited;
+      return { exitCode: e.code, signal: e.signal };
+    })
+    .onRequest(acp.methods.client.terminal.output, ({ params }) => {
+      const t = find(params.terminalId);
+      return { output: t.output, truncated: false, exitStatus: exitStatus(t) };
+    })
+    .onRequest(acp.methods.client.terminal.kill, ({ params }) => {
+      find(params.terminalId).child.kill("SIGKILL");
+      return {};
+    })
+    .onRequest(acp.methods.client.terminal.release, ({ params }) => {
+      const t = find(params.terminalId);
+      if (!t.exit) t.child.kill("SIGKILL");
+      t.released = true;
+      return {};
+    });
+  const child = startAgent();
+  const stream = acp.ndJsonStream(Writable.toWeb(child.stdin), Readable.toWeb(child.stdout));
+  const result = await app.connectWith(stream, async (ctx) => {
+    await ctx.request(acp.methods.agent.initialize, {
+      protocolVersion: acp.PROTOCOL_VERSION,
+      clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: true },
+    });
+    const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [] });
+    cancel = () => ctx.notify(acp.methods.agent.session.cancel, { sessionId });
+    const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("edit my notes")] });
+    return { sessionId, updates, stopReason: response.stopReason };
+  });
+  child.stdin.end();
+  const shown = terminals.map(({ id, command, args, cwd: dir, output, released, exit }) => ({ id, command, args, cwd: dir, output, released, exit }));
+  return { ...result, buffers, reads, terminals: shown, exitCode: await exitOf(child) };
+}
+
 async function loadScenario() {
   return withAgent(
     () => ({ outcome: { outcome: "cancelled" } }),
@@ -482,7 +555,7 @@ async function stormScenario() {
   return { results, unreadable, afterInit: answers.get(id - 1), afterNew: answers.get(id), exitCode: await exitOf(child) };
 }
 
-const scenarios = { storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, ws: wsScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, ws: wsScenario, editor: editorScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 else
   scenarios[scenario]().then(

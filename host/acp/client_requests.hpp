@@ -1,0 +1,60 @@
+#pragma once
+// Requests from the agent to the ACP client that a waiting thread needs the answer to (fs/*,
+// terminal/*): sent through the Outbox, answered when the client's response comes in through the
+// Connection. Their ids are strings ("gaggle-<n>"), apart from the permission requests' numbers.
+//
+// Threads: call() blocks the calling thread (a tool call's); deliver() and close() come from the
+// transport's reader and never block on a caller.
+#include "acp/jsonrpc.hpp"
+#include "acp/outbox.hpp"
+#include "agent/cancel_token.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+namespace gaggle::acp {
+
+// Why a client request got no result: the client's own error message, cancellation, a timeout or
+// the connection closing. `cancelled()` tells the turn's cancellation apart.
+class ClientCallFailed : public std::runtime_error {
+public:
+    ClientCallFailed(const std::string& what, bool cancelled) : std::runtime_error(what), cancelled_(cancelled) {}
+    bool cancelled() const noexcept { return cancelled_; }
+
+private:
+    bool cancelled_;
+};
+
+class ClientRequests {
+public:
+    explicit ClientRequests(Outbox& out) : out_(out) {}
+
+    // Sends `method` with `params` and waits for the result. Throws ClientCallFailed on an error
+    // answer, when `cancel` is set (nullptr: never), after `timeout`, or when the connection closes.
+    Json call(const std::string& method, Json params, const CancelToken* cancel, std::chrono::milliseconds timeout);
+    // A response from the client: true when it answered one of ours (and so was consumed).
+    bool deliver(const Incoming& response);
+    // The client is gone: every waiting call fails, and later calls fail at once.
+    void close();
+
+private:
+    struct Pending {
+        bool done = false;
+        Json result;
+        std::optional<std::string> error;
+    };
+    Outbox& out_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::map<std::string, std::shared_ptr<Pending>> pending_;
+    std::uint64_t next_id_ = 1;
+    bool closed_ = false;
+};
+
+} // namespace gaggle::acp
