@@ -17,7 +17,7 @@ Json ClientRequests::call(const std::string& method, Json params, const CancelTo
         id = "gaggle-" + std::to_string(next_id_++);
         pending_[id] = pending;
     }
-    out_.send(Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+    out_.send(make_request(id, method, std::move(params)));
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock lock(mutex_);
     for (;;) {

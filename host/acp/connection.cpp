@@ -1,5 +1,6 @@
 #include "acp/connection.hpp"
 
+#include "acp/dictation_methods.hpp"
 #include "acp/goose_methods.hpp"
 #include "acp/mcp_servers.hpp"
 #include "acp/model_option.hpp"
@@ -110,6 +111,7 @@ void Connection::handle_request(const Incoming& m)
         else if (m.method == "session/set_config_option") result = set_config_option(object_params(m));
         else if (m.method == "session/prompt") return prompt(m.id, object_params(m));
         else if (auto goose = call_goose_method(app_, owner_, m.method, m.params)) result = std::move(*goose);
+        else if (auto dictation = call_dictation_method(app_, owner_, m.method, m.params)) result = std::move(*dictation);
         else if (m.method == "authenticate") throw invalid_params("this agent offers no authentication methods (authMethods is empty)");
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
         std::string opened; // a session the client just opened, told its commands after the answer

@@ -74,12 +74,30 @@ TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, ref
 
     // Each bad frame got its JSON-RPC error, the good one its answer; a binary frame ended it.
     const Json& raw = r["raw"];
-    REQUIRE(raw["answers"].size() == 4);
-    CHECK(raw["answers"][0]["error"]["code"] == -32700);
-    CHECK(raw["answers"][1]["error"]["code"] == -32600);
-    CHECK(raw["answers"][2]["error"]["code"] == -32700); // too deep to read: refused unread
-    CHECK(raw["answers"][3]["result"]["protocolVersion"] == 1);
+    REQUIRE(raw["answers"].size() == 10);
+    const Json& a = raw["answers"];
+    CHECK(a[0]["error"]["code"] == -32700);
+    CHECK(a[1]["error"]["code"] == -32600);
+    CHECK(a[2]["error"]["code"] == -32700); // too deep to read: refused unread
+    CHECK(a[3]["result"]["protocolVersion"] == 1);
     CHECK(raw["close"]["code"] == 1003);
+    // goose's dictation methods, answered by the dictation plugin's routes in goose's shapes.
+    const Json rest_config = Json::parse(h.server().get("/dictation/config").body);
+    REQUIRE(a[4]["result"]["providers"].size() == rest_config.size());
+    CHECK(a[4]["result"]["providers"]["local"]["configured"] == rest_config["local"]["configured"]);
+    CHECK(a[4]["result"]["providers"]["local"]["configKey"] == rest_config["local"]["config_key"]);
+    CHECK(a[4]["result"]["providers"]["openai"]["usesProviderConfig"] == rest_config["openai"]["uses_provider_config"]);
+    const Json rest_models = Json::parse(h.server().get("/dictation/models").body);
+    REQUIRE(a[5]["result"]["models"].size() == rest_models.size());
+    REQUIRE(!rest_models.empty());
+    CHECK(a[5]["result"]["models"][0]["id"] == rest_models[0]["id"]);
+    CHECK(a[5]["result"]["models"][0]["sizeMb"] == rest_models[0]["size_mb"]);
+    CHECK(a[5]["result"]["models"][0]["downloadInProgress"] == false);
+    CHECK(a[6]["error"]["code"] == -32602); // a model id that is a path
+    CHECK(a[7]["result"]["progress"].is_null());
+    CHECK(a[8]["error"]["code"] == -32602); // the plugin's own refusal, with its message
+    CHECK(!a[8]["error"]["message"].get<std::string>().empty());
+    CHECK(a[9]["error"]["code"] == -32602);
 
     // The handshake is behind the same auth and Origin check as every /acp request, and a bad one
     // is an ordinary answer with a message (sent raw: an HTTP client library would rewrite the

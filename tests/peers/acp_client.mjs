@@ -218,20 +218,30 @@ async function wsScenario() {
   const closed = new Promise((resolve) => {
     socket.onclose = (e) => resolve({ code: e.code, reason: e.reason });
   });
+  // Each frame below gets one answer; goose's dictation methods go to the dictation plugin.
+  const frames = [
+    "this is not json",
+    "[1, 2]",
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: deep }),
+    JSON.stringify({ jsonrpc: "2.0", id: 2, method: "initialize", params: { protocolVersion: 1 } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 3, method: "_goose/dictation/config", params: {} }),
+    JSON.stringify({ jsonrpc: "2.0", id: 4, method: "_goose/dictation/models/list" }),
+    JSON.stringify({ jsonrpc: "2.0", id: 5, method: "_goose/dictation/models/download/progress", params: { modelId: "../etc" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 6, method: "_goose/dictation/models/download/progress", params: { modelId: "no-such-model" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 7, method: "_goose/dictation/transcribe", params: { audio: "bm90IGF1ZGlv", mimeType: "audio/wav", provider: "local" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 8, method: "_goose/dictation/transcribe", params: { audio: 5 } }),
+  ];
   const answered = new Promise((resolve) => {
     socket.onmessage = (e) => {
       answers.push(JSON.parse(e.data));
-      if (answers.length === 4) resolve();
+      if (answers.length === frames.length) resolve();
     };
   });
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
     socket.onerror = () => reject(new Error("the raw WebSocket did not open"));
   });
-  socket.send("this is not json");
-  socket.send("[1, 2]");
-  socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: deep }));
-  socket.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "initialize", params: { protocolVersion: 1 } }));
+  for (const f of frames) socket.send(f);
   const timer = setTimeout(() => finish({ error: "the raw frames were not all answered", answers }, 1), 20000);
   await answered;
   socket.send(new Uint8Array([1, 2, 3]));
@@ -503,7 +513,9 @@ async function stormScenario() {
     "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
     "_goose/config/remove", "_goose/working_dir/update", "_goose/tools", "_goose/secret/check", "_goose/secret/upsert",
     "_goose/secret/remove", "_goose/config/extensions", "_goose/session/extensions", "_goose/extensions/add",
-    "_goose/extensions/remove", "_goose/resource/read", "_goose/tool/call",
+    "_goose/extensions/remove", "_goose/resource/read", "_goose/tool/call", "_goose/dictation/transcribe",
+    "_goose/dictation/models/download", "_goose/dictation/models/download/progress", "_goose/dictation/models/cancel",
+    "_goose/dictation/models/delete",
   ];
   let deep = {};
   for (let i = 0; i < 200; ++i) deep = { a: [deep] };
