@@ -161,6 +161,24 @@ std::string same_request_as_host(const json& wire)
         .dump();
 }
 
+// The gaggle.chat request that makes the openai plugin send `wire` when the conversation is plain
+// text (user and assistant strings): the host's whole grown history, sent to the plugin directly.
+std::string same_conversation_as_host(const json& wire)
+{
+    std::string system;
+    Json messages = Json::array();
+    for (const auto& m : wire.value("messages", json::array())) {
+        const std::string role = m.value("role", "");
+        if (!m.contains("content") || !m["content"].is_string()) continue;
+        if (role == "system") system = m["content"];
+        else messages.push_back(Json{{"role", role}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", m["content"].get<std::string>()}}})}});
+    }
+    Json request = Json::parse(same_request_as_host(wire));
+    request["system"] = system;
+    request["messages"] = std::move(messages);
+    return request.dump();
+}
+
 // server-everything over stdio (tests/peers, installed by scripts/setup), run by the pinned Node 20
 // when there is one; nullopt when it is not installed.
 std::optional<Json> everything_stdio_config()
@@ -357,6 +375,23 @@ int main(int argc, char** argv)
         rss_mcp_after = server.rss_kb();
     }
 
+    // A conversation that grows: `grown_turns` plain turns in one session, the last 10 timed against
+    // the plugin sent that same grown conversation directly. What the host adds per turn should not
+    // grow with the history (it keeps it parsed in memory; the model's request grows regardless).
+    constexpr int grown_turns = 100;
+    provider.set_scenario(json::array({plain}));
+    const std::string grown_session = start_session(server, dir);
+    for (int i = 0; i < grown_turns - 10; ++i) turn(server, grown_session);
+    std::vector<double> grown_host, grown_direct;
+    for (int i = 0; i < 10; ++i) {
+        const auto t = Clock::now();
+        turn(server, grown_session);
+        grown_host.push_back(ms_since(t));
+    }
+    const json grown_wire = provider.requests().back().json();
+    const std::string grown_request = same_conversation_as_host(grown_wire);
+    for (int i = 0; i < 10; ++i) grown_direct.push_back(direct_turn_ms(*openai, grown_request));
+
     // Memory: idle, then with 200 sessions opened (each gets an in-memory agent).
     const long rss_before = server.rss_kb();
     for (int i = 0; i < 200; ++i) {
@@ -391,6 +426,9 @@ int main(int argc, char** argv)
     } else {
         std::printf("  MCP stdio round                not measured (server-everything is not installed: scripts/setup --test-peers)\n");
     }
+    std::printf("  turn %d of one conversation   median %.3f ms; direct with the same %zu messages %.3f ms: host added %.3f ms\n",
+                grown_turns, median(grown_host), grown_wire.value("messages", json::array()).size(), median(grown_direct),
+                median(grown_host) - median(grown_direct));
     std::printf("  commits per turn               2 plain, 4 with one tool round (counted in tests/unit/turn_durability_test)\n");
     if (plain_fsyncs >= 0)
         std::printf("  fsyncs per turn (strace)       %.1f plain, %.1f with one read-only tool round (10 turns each)\n",
