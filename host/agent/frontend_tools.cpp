@@ -41,7 +41,7 @@ Json call_tool_result(const Json& tool_result)
 } // namespace
 
 FrontendToolSource::FrontendToolSource(const mcp::ExtensionSpec& spec)
-    : key_(spec.key), instructions_(spec.config.value("instructions", Json()).is_string() ? spec.config["instructions"].get<std::string>() : "")
+    : key_(spec.key), timeout_(spec.timeout), instructions_(spec.config.value("instructions", Json()).is_string() ? spec.config["instructions"].get<std::string>() : "")
 {
     for (const Json& t : spec.config["tools"]) {
         ToolSpec tool;
@@ -62,10 +62,11 @@ Json FrontendToolSource::call_tool(const ToolContext& context, const std::string
     if (!context.run_on_client)
         return error_result("The tool " + prefixed + " is run by the client app (a frontend extension), and no client is "
                             "attached to this call to run it.");
-    return context.run_on_client(prefixed, arguments);
+    return context.run_on_client(prefixed, arguments, timeout_);
 }
 
-Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::string& prefixed_name, const Json& arguments)
+Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::string& prefixed_name, const Json& arguments,
+                   std::chrono::seconds timeout)
 {
     ctx.services.frontend_tools.expect(ctx.session_id, request_id);
     const Json request{{"type", "frontendToolRequest"},
@@ -73,9 +74,9 @@ Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::s
                        {"toolCall", {{"status", "success"}, {"value", {{"name", prefixed_name}, {"arguments", arguments}}}}}};
     // Shown, not stored: the model's own toolRequest is in the conversation already.
     ctx.emit_message(make_message("assistant", Json::array({request}), true, false));
-    // As long as any extension's tool call may take (an app that never answers must not hold the
+    // As long as the extension's `timeout` allows (an app that never answers must not hold the
     // turn forever).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(mcp::default_timeout_seconds);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool timed_out = false;
     const auto result = ctx.services.frontend_tools.wait(ctx.session_id, request_id, ctx.cancel, [&] {
         timed_out = std::chrono::steady_clock::now() >= deadline;
@@ -84,7 +85,7 @@ Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::s
     if (result) return *result;
     if (timed_out)
         return error_result("The client app did not return the result of " + prefixed_name + " within " +
-                            std::to_string(mcp::default_timeout_seconds) + " s.");
+                            std::to_string(timeout.count()) + " s.");
     return error_result("The turn was cancelled before the client returned the result of " + prefixed_name + ".");
 }
 

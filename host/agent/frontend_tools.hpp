@@ -8,6 +8,7 @@
 #include "agent/turn_context.hpp"
 #include "mcp/extension_config.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,14 +28,16 @@ public:
 
 private:
     std::string key_;
+    std::chrono::seconds timeout_; // the extension's `timeout`: how long a call waits for the client
     std::vector<ToolSpec> tools_;
     std::string instructions_;
 };
 
 // Shows the call in the turn's stream and blocks until the client's result arrives, the turn is
-// cancelled or the default extension timeout (300 s) passes. Returns an MCP CallToolResult (an
-// error result when cancelled or timed out).
-Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::string& prefixed_name, const Json& arguments);
+// cancelled or `timeout` (the extension's, default 300 s) passes. Returns an MCP CallToolResult
+// (an error result when cancelled or timed out).
+Json run_on_client(TurnContext& ctx, const std::string& request_id, const std::string& prefixed_name, const Json& arguments,
+                   std::chrono::seconds timeout);
 
 struct FrontendToolAnswer {
     std::string id;

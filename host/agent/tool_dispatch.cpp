@@ -60,8 +60,8 @@ Json run_one(TurnContext& ctx, const ToolCall& call)
             return elicit_from_user(ctx, params, abandoned);
         };
     if (ctx.client_runs_frontend_tools)
-        tc.run_on_client = [&ctx, id = call.id](const std::string& name, const Json& arguments) {
-            return run_on_client(ctx, id, name, arguments);
+        tc.run_on_client = [&ctx, id = call.id](const std::string& name, const Json& arguments, std::chrono::seconds timeout) {
+            return run_on_client(ctx, id, name, arguments, timeout);
         };
     try {
         // A tool the session has may run in the client instead (an editor's buffers and terminals).

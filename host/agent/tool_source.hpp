@@ -6,6 +6,7 @@
 #include "common/json.hpp"
 #include "store/session_store.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,9 +40,9 @@ struct ToolContext {
     // turn). Called on a thread of the MCP client while this call is in flight.
     std::function<Json(const Json& params, const std::function<bool()>& abandoned)> elicit;
     // Runs `prefixed_name` in the client driving the turn (a frontend extension's tool) and blocks
-    // for its CallToolResult. Empty when no client can run it (an unattended turn, a direct
-    // /agent/call_tool). Called on the thread running this call.
-    std::function<Json(const std::string& prefixed_name, const Json& arguments)> run_on_client;
+    // for its CallToolResult, at most `timeout` (the extension's own). Empty when no client can
+    // run it (an unattended turn, a direct /agent/call_tool). Called on the thread running this call.
+    std::function<Json(const std::string& prefixed_name, const Json& arguments, std::chrono::seconds timeout)> run_on_client;
 };
 
 class ToolSource {

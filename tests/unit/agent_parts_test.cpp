@@ -239,7 +239,7 @@ TEST_CASE("frontend tool results: found in a reply's message, turned into a Call
 TEST_CASE("frontend tool source: lists the configured tools, runs calls through the client, errs without one")
 {
     const auto spec = mcp::parse_extension_config(
-        Json{{"type", "frontend"}, {"name", "App UI"}, {"instructions", "Be brief."},
+        Json{{"type", "frontend"}, {"name", "App UI"}, {"instructions", "Be brief."}, {"timeout", 42},
              {"tools", Json::array({Json{{"name", "show"}, {"annotations", {{"readOnlyHint", true}}}}, Json{{"name", "pick"}, {"description", "Pick one"}}})}});
     FrontendToolSource source(spec);
     CHECK(source.extension_name() == "appui"); // the key: whitespace dropped, lower case
@@ -254,14 +254,17 @@ TEST_CASE("frontend tool source: lists the configured tools, runs calls through 
     ToolContext context;
     CHECK(source.call_tool(context, "show", Json::object())["isError"] == true);
     std::string ran;
-    context.run_on_client = [&](const std::string& name, const Json&) {
+    std::chrono::seconds waits{0};
+    context.run_on_client = [&](const std::string& name, const Json&, std::chrono::seconds timeout) {
         ran = name;
+        waits = timeout;
         return Json{{"content", Json::array()}};
     };
     CHECK(source.call_tool(context, "nope", Json::object())["isError"] == true);
     CHECK(ran.empty());
     CHECK(source.call_tool(context, "pick", Json::object()) == Json{{"content", Json::array()}});
     CHECK(ran == "appui__pick");
+    CHECK(waits == std::chrono::seconds(42)); // the extension's own timeout bounds the client's answer
 }
 
 TEST_CASE("pending answers: delivered once to the asker of that session and id; a give-up releases the wait")
