@@ -1,5 +1,7 @@
 #include "developer/text_editor.hpp"
 
+#include "common/text_lines.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -78,31 +80,9 @@ std::optional<std::string> write_atomically(const fs::path& path, const std::str
     return std::nullopt;
 }
 
-std::vector<std::string_view> split_lines(std::string_view text)
-{
-    std::vector<std::string_view> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto nl = text.find('\n', start);
-        if (nl == std::string_view::npos) nl = text.size();
-        lines.push_back(text.substr(start, nl - start));
-        start = nl + 1;
-    }
-    return lines;
-}
+using text_lines::numbered;
 
-std::string numbered(const std::vector<std::string_view>& lines, std::size_t first, std::size_t last)
-{
-    std::string out;
-    char num[32];
-    for (std::size_t i = first; i <= last && i <= lines.size(); ++i) {
-        std::snprintf(num, sizeof num, "%6zu  ", i);
-        out += num;
-        out += lines[i - 1];
-        out += '\n';
-    }
-    return out;
-}
+std::vector<std::string_view> split_lines(std::string_view text) { return text_lines::split(text); }
 
 // The lines around a change, so the model sees what it did without viewing the file again.
 std::string snippet(std::string_view text, std::size_t first_line, std::size_t line_count)

@@ -1,8 +1,8 @@
 #include "acp/editor_tools.hpp"
 
 #include "acp/jsonrpc.hpp"
+#include "common/text_lines.hpp" // extensions/common: the builtin text_editor shows lines the same way
 
-#include <cstdio>
 #include <filesystem>
 #include <string_view>
 #include <vector>
@@ -35,30 +35,9 @@ const std::string* string_arg(const Json& args, const char* key)
     return it != args.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
 }
 
-std::vector<std::string_view> split_lines(std::string_view text)
-{
-    std::vector<std::string_view> lines;
-    for (std::size_t start = 0; start < text.size();) {
-        std::size_t nl = text.find('\n', start);
-        if (nl == std::string_view::npos) nl = text.size();
-        lines.push_back(text.substr(start, nl - start));
-        start = nl + 1;
-    }
-    return lines;
-}
+using text_lines::numbered;
 
-std::string numbered(const std::vector<std::string_view>& lines, std::size_t first, std::size_t last)
-{
-    std::string out;
-    char num[32];
-    for (std::size_t i = first; i <= last && i <= lines.size(); ++i) {
-        std::snprintf(num, sizeof num, "%6zu  ", i);
-        out += num;
-        out += lines[i - 1];
-        out += '\n';
-    }
-    return out;
-}
+std::vector<std::string_view> split_lines(std::string_view text) { return text_lines::split(text); }
 
 std::string lines_of(const std::string& text) { return std::to_string(split_lines(text).size()) + " lines"; }
 
