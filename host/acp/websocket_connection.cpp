@@ -6,9 +6,11 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -71,6 +73,13 @@ void WebSocketConnection::close()
 {
     stopping_ = true;
     wake(wake_fd_);
+    // The thread says goodbye (close 1001) when it wakes; one inside a frame's read or write would
+    // instead wait out the frame timeout, so after a moment the socket is shut under it.
+    for (int i = 0; i < 100 && thread_.joinable() && !finished_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    {
+        std::lock_guard lock(socket_mutex_);
+        if (!socket_closed_) ::shutdown(socket_.impl()->sockfd(), SHUT_RDWR);
+    }
     if (thread_.joinable()) thread_.join();
     connection_->close(); // a no-op when the thread already did it
 }
@@ -197,9 +206,13 @@ void WebSocketConnection::run()
         queued_bytes_ = 0;
     }
     connection_->close();
-    try {
-        socket_.close();
-    } catch (const Poco::Exception&) {
+    {
+        std::lock_guard lock(socket_mutex_); // close() must not shut down a descriptor reused since
+        try {
+            socket_.close();
+        } catch (const Poco::Exception&) {
+        }
+        socket_closed_ = true;
     }
     client_slot_.reset();
     finished_ = true;

@@ -57,6 +57,8 @@ private:
     std::size_t queued_bytes_ = 0;
     bool overrun_ = false;
     std::string partial_;    // a fragmented message so far
+    std::mutex socket_mutex_; // close() against the thread closing the socket
+    bool socket_closed_ = false;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> finished_{false};
     std::thread thread_;
