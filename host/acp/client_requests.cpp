@@ -13,7 +13,7 @@ Json ClientRequests::call(const std::string& method, Json params, const CancelTo
     std::string id;
     {
         std::lock_guard lock(mutex_);
-        if (closed_) throw ClientCallFailed("the client is gone", false);
+        if (closed_) throw ClientCallFailed("the client is gone", ClientCallFailed::Why::gone);
         id = "gaggle-" + std::to_string(next_id_++);
         pending_[id] = pending;
     }
@@ -25,13 +25,13 @@ Json ClientRequests::call(const std::string& method, Json params, const CancelTo
         const bool cancelled = cancel && cancel->cancelled();
         if (closed_ || cancelled || std::chrono::steady_clock::now() >= deadline) {
             pending_.erase(id); // a late answer then finds nothing
-            if (cancelled) throw ClientCallFailed(method + " was cancelled", true);
-            if (closed_) throw ClientCallFailed("the client is gone", false);
-            throw ClientCallFailed("the client did not answer " + method + " in time", false);
+            if (cancelled) throw ClientCallFailed(method + " was cancelled", ClientCallFailed::Why::cancelled);
+            if (closed_) throw ClientCallFailed("the client is gone", ClientCallFailed::Why::gone);
+            throw ClientCallFailed("the client did not answer " + method + " in time", ClientCallFailed::Why::timed_out);
         }
         cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(cancel_poll, deadline - std::chrono::steady_clock::now()));
     }
-    if (pending->error) throw ClientCallFailed(*pending->error, false);
+    if (pending->error) throw ClientCallFailed(*pending->error, ClientCallFailed::Why::refused);
     return std::move(pending->result);
 }
 

@@ -20,15 +20,16 @@
 
 namespace gaggle::acp {
 
-// Why a client request got no result: the client's own error message, cancellation, a timeout or
-// the connection closing. `cancelled()` tells the turn's cancellation apart.
+// Why a client request got no result, with the client's own error message when it refused.
 class ClientCallFailed : public std::runtime_error {
 public:
-    ClientCallFailed(const std::string& what, bool cancelled) : std::runtime_error(what), cancelled_(cancelled) {}
-    bool cancelled() const noexcept { return cancelled_; }
+    enum class Why { refused, cancelled, timed_out, gone };
+    ClientCallFailed(const std::string& what, Why why) : std::runtime_error(what), why_(why) {}
+    Why why() const noexcept { return why_; }
+    bool cancelled() const noexcept { return why_ == Why::cancelled; }
 
 private:
-    bool cancelled_;
+    Why why_;
 };
 
 class ClientRequests {

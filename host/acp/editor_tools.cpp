@@ -80,7 +80,7 @@ std::string EditorTools::read(const std::string& path, const ToolContext& contex
 {
     const Json r = requests_.call("fs/read_text_file", Json{{"sessionId", session_id_}, {"path", path}}, context.cancel, fs_timeout);
     if (!r.is_object() || !r.contains("content") || !r["content"].is_string())
-        throw ClientCallFailed("fs/read_text_file answered no `content` for " + path, false);
+        throw ClientCallFailed("fs/read_text_file answered no `content` for " + path, ClientCallFailed::Why::refused);
     return r["content"].get<std::string>();
 }
 
@@ -229,7 +229,9 @@ std::optional<Json> EditorTools::shell(const ToolContext& context, const Json& a
     try {
         requests_.call("terminal/wait_for_exit", ids, context.cancel, std::chrono::seconds(timeout_secs));
     } catch (const ClientCallFailed& e) {
-        stopped = e.cancelled() ? "cancelled" : "timed out after " + std::to_string(timeout_secs) + " s";
+        if (e.why() == ClientCallFailed::Why::cancelled) stopped = "cancelled";
+        else if (e.why() == ClientCallFailed::Why::timed_out) stopped = "timed out after " + std::to_string(timeout_secs) + " s";
+        else stopped = std::string("the editor could not wait for it: ") + e.what();
         try {
             requests_.call("terminal/kill", ids, nullptr, kill_timeout);
         } catch (const ClientCallFailed&) {

@@ -1,5 +1,7 @@
 // The ACP pieces that need no process: JSON-RPC framing, goose Messages as session/update
 // payloads, prompt blocks as a user message, the permission answer, the client's MCP servers.
+#include "acp/client_requests.hpp"
+#include "acp/editor_tools.hpp"
 #include "acp/jsonrpc.hpp"
 #include "acp/mcp_servers.hpp"
 #include "acp/permission_request.hpp"
@@ -10,6 +12,12 @@
 #include "common/error.hpp"
 
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 using namespace gaggle;
 using namespace gaggle::acp;
@@ -185,4 +193,118 @@ TEST_CASE("the todo list becomes an ACP plan once its write succeeded, live or r
     REQUIRE(done);
     CHECK((*done)["entries"][0]["status"] == "completed");
     CHECK(!tracker.after(Json("not a message")));
+}
+
+namespace {
+// Keeps what the agent sent the client.
+struct SentMessages final : Outbox {
+    std::mutex mutex;
+    std::vector<Json> sent;
+    void send(const Json& m) override
+    {
+        std::lock_guard lock(mutex);
+        sent.push_back(m);
+    }
+    Json last()
+    {
+        std::lock_guard lock(mutex);
+        return sent.empty() ? Json() : sent.back();
+    }
+};
+
+Incoming response_to(const Json& request, Json result, std::optional<Json> error = std::nullopt)
+{
+    Incoming r;
+    r.kind = Incoming::Kind::response;
+    r.id = request["id"];
+    r.result = std::move(result);
+    r.error = std::move(error);
+    return r;
+}
+
+// Answers the next request the client is sent, from another thread, once it is sent.
+std::thread answer_next(SentMessages& out, ClientRequests& requests, std::size_t already, std::function<Incoming(const Json&)> answer)
+{
+    return std::thread([&out, &requests, already, answer] {
+        for (;;) {
+            {
+                std::lock_guard lock(out.mutex);
+                if (out.sent.size() > already) break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        CHECK(requests.deliver(answer(out.last())));
+    });
+}
+
+ClientCallFailed::Why failure_of(const std::function<void()>& call)
+{
+    try {
+        call();
+    } catch (const ClientCallFailed& e) {
+        return e.why();
+    }
+    FAIL("the call did not fail");
+    return ClientCallFailed::Why::refused;
+}
+} // namespace
+
+TEST_CASE("requests to the ACP client: answered, refused, cancelled, timed out or cut off by the client leaving")
+{
+    SentMessages out;
+    ClientRequests requests(out);
+    CancelToken cancel;
+    const auto long_wait = std::chrono::milliseconds(10'000);
+
+    auto t = answer_next(out, requests, 0, [](const Json& r) { return response_to(r, Json{{"content", "buffer"}}); });
+    CHECK(requests.call("fs/read_text_file", Json{{"path", "/a"}}, &cancel, long_wait) == Json{{"content", "buffer"}});
+    t.join();
+    CHECK(out.sent[0]["method"] == "fs/read_text_file");
+    CHECK(out.sent[0]["id"].is_string()); // apart from the permission requests' numbers
+
+    t = answer_next(out, requests, 1, [](const Json& r) { return response_to(r, nullptr, Json{{"code", -32002}, {"message", "no such file"}}); });
+    try {
+        requests.call("fs/read_text_file", Json::object(), &cancel, long_wait);
+        FAIL("a refusal must throw");
+    } catch (const ClientCallFailed& e) {
+        CHECK(e.why() == ClientCallFailed::Why::refused);
+        CHECK(std::string(e.what()) == "no such file");
+    }
+    t.join();
+
+    CHECK(failure_of([&] { requests.call("terminal/wait_for_exit", Json::object(), nullptr, std::chrono::milliseconds(30)); }) ==
+          ClientCallFailed::Why::timed_out);
+    // A late answer is still recognised as ours, and reaches nobody.
+    CHECK(requests.deliver(response_to(out.last(), Json::object())));
+    Incoming foreign = response_to(Json{{"id", 7}}, Json::object());
+    CHECK_FALSE(requests.deliver(foreign)); // a permission answer is the connection's
+
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        cancel.cancel();
+    });
+    CHECK(failure_of([&] { requests.call("terminal/wait_for_exit", Json::object(), &cancel, long_wait); }) == ClientCallFailed::Why::cancelled);
+    canceller.join();
+
+    std::thread leaver([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        requests.close();
+    });
+    CHECK(failure_of([&] { requests.call("terminal/output", Json::object(), nullptr, long_wait); }) == ClientCallFailed::Why::gone);
+    leaver.join();
+    CHECK(failure_of([&] { requests.call("terminal/output", Json::object(), nullptr, long_wait); }) == ClientCallFailed::Why::gone);
+}
+
+TEST_CASE("the client capabilities initialize offers: fs and terminal, anything malformed offers nothing")
+{
+    const auto all = client_capabilities(Json{{"clientCapabilities", {{"fs", {{"readTextFile", true}, {"writeTextFile", true}}}, {"terminal", true}}}});
+    CHECK(all.read_text_file);
+    CHECK(all.write_text_file);
+    CHECK(all.terminal);
+    const auto some = client_capabilities(Json{{"clientCapabilities", {{"fs", {{"readTextFile", "yes"}, {"writeTextFile", true}}}}}});
+    CHECK_FALSE(some.read_text_file);
+    CHECK(some.write_text_file);
+    CHECK_FALSE(some.terminal);
+    CHECK_FALSE(client_capabilities(Json{{"clientCapabilities", 5}}).write_text_file);
+    CHECK_FALSE(client_capabilities(Json("x")).terminal);
 }
