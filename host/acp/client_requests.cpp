@@ -35,6 +35,17 @@ Json ClientRequests::call(const std::string& method, Json params, const CancelTo
     return std::move(pending->result);
 }
 
+void ClientRequests::send_only(const std::string& method, Json params)
+{
+    std::string id;
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) return;
+        id = "gaggle-" + std::to_string(next_id_++);
+    }
+    out_.send(make_request(id, method, std::move(params)));
+}
+
 bool ClientRequests::deliver(const Incoming& response)
 {
     if (!response.id.is_string()) return false;

@@ -39,6 +39,9 @@ public:
     // Sends `method` with `params` and waits for the result. Throws ClientCallFailed on an error
     // answer, when `cancel` is set (nullptr: never), after `timeout`, or when the connection closes.
     Json call(const std::string& method, Json params, const CancelToken* cancel, std::chrono::milliseconds timeout);
+    // Sends `method` and does not wait: its answer is dropped. For clean-up after a cancellation,
+    // when the thread that reads the client's answers may itself be waiting for this turn to end.
+    void send_only(const std::string& method, Json params);
     // A response from the client: true when it answered one of ours (and so was consumed).
     bool deliver(const Incoming& response);
     // The client is gone: every waiting call fails, and later calls fail at once.

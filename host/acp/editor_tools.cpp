@@ -229,9 +229,15 @@ std::optional<Json> EditorTools::shell(const ToolContext& context, const Json& a
     try {
         requests_.call("terminal/wait_for_exit", ids, context.cancel, std::chrono::seconds(timeout_secs));
     } catch (const ClientCallFailed& e) {
-        if (e.why() == ClientCallFailed::Why::cancelled) stopped = "cancelled";
-        else if (e.why() == ClientCallFailed::Why::timed_out) stopped = "timed out after " + std::to_string(timeout_secs) + " s";
-        else stopped = std::string("the editor could not wait for it: ") + e.what();
+        if (e.why() == ClientCallFailed::Why::cancelled) {
+            // The turn is ending and whoever reads the client's answers may be waiting for it
+            // (session/close): kill and free the terminal without waiting for the editor.
+            requests_.send_only("terminal/kill", ids);
+            requests_.send_only("terminal/release", ids);
+            return text_result("[cancelled; the command was killed in the editor's terminal]", true);
+        }
+        stopped = e.why() == ClientCallFailed::Why::timed_out ? "timed out after " + std::to_string(timeout_secs) + " s"
+                                                               : std::string("the editor could not wait for it: ") + e.what();
         try {
             requests_.call("terminal/kill", ids, nullptr, kill_timeout);
         } catch (const ClientCallFailed&) {

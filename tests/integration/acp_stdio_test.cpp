@@ -467,9 +467,14 @@ TEST_CASE("ACP stdio: a prompt cancelled while its command runs in the editor's 
 {
     AgentHarness h(json::array({scripted_tool_call("s1", "developer__shell", R"({"command":"sleep 30"})"), scripted_text("never")}));
     const std::string root = h.server().root().string();
-    const Json r = run_client(h, "editor", {{"ACP_BUFFER_PATH", root + "/none.txt"}, {"ACP_BUFFER_TEXT", ""}, {"ACP_CANCEL_ON", "terminal"}})
-                       .result;
+    std::map<std::string, std::string> env{{"ACP_BUFFER_PATH", root + "/none.txt"}, {"ACP_BUFFER_TEXT", ""}, {"ACP_CANCEL_ON", "terminal"}};
+    // session/close waits for the turn on the thread that reads the client's answers, so the
+    // terminal's clean-up must not wait for answers.
+    SUBCASE("by session/cancel") {}
+    SUBCASE("by session/close") { env["ACP_CLOSE_INSTEAD"] = "1"; }
+    const Json r = run_client(h, "editor", env).result;
     CHECK(r["stopReason"] == "cancelled");
+    CHECK(r["closed"] == (env.count("ACP_CLOSE_INSTEAD") > 0));
     REQUIRE(r["terminals"].size() == 1);
     CHECK(r["terminals"][0]["exit"]["signal"] == "SIGKILL"); // killed through terminal/kill, not waited out
     CHECK(r["terminals"][0]["released"] == true);

@@ -253,9 +253,11 @@ async function wsScenario() {
 // An editor: the client offers fs and terminal. Files are read from its buffers (ACP_BUFFER_PATH
 // holds ACP_BUFFER_TEXT, unsaved), written back to them (never to disk), and commands run in its
 // own terminals (bash here). The prompt's tool calls come from the scripted model. With
-// ACP_CANCEL_ON=terminal the prompt is cancelled once a terminal runs.
+// ACP_CANCEL_ON=terminal the prompt is cancelled once a terminal runs (with session/close when
+// ACP_CLOSE_INSTEAD is set).
 async function editorScenario() {
   let cancel = () => {};
+  let closed = false;
   const buffers = { [process.env.ACP_BUFFER_PATH]: process.env.ACP_BUFFER_TEXT };
   const terminals = [];
   const reads = [];
@@ -314,13 +316,21 @@ async function editorScenario() {
       clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: true },
     });
     const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd, mcpServers: [] });
-    cancel = () => ctx.notify(acp.methods.agent.session.cancel, { sessionId });
+    // ACP_CLOSE_INSTEAD: session/close, which is answered only once the turn is done.
+    cancel = () =>
+      process.env.ACP_CLOSE_INSTEAD
+        ? ctx.request(acp.methods.agent.session.close, { sessionId }).then(() => (closed = true))
+        : ctx.notify(acp.methods.agent.session.cancel, { sessionId });
     const response = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [text("edit my notes")] });
-    return { sessionId, updates, stopReason: response.stopReason };
+    while (process.env.ACP_CLOSE_INSTEAD && !closed) await new Promise((r) => setTimeout(r, 20));
+    return { sessionId, updates, stopReason: response.stopReason, closed };
   });
   child.stdin.end();
+  const exitCode = await exitOf(child);
+  // A killed command's exit is recorded once its process is reaped (a kill that never came shows as no exit).
+  await Promise.race([Promise.all(terminals.map((t) => t.exited)), new Promise((r) => setTimeout(r, 5000))]);
   const shown = terminals.map(({ id, command, args, cwd: dir, output, released, exit }) => ({ id, command, args, cwd: dir, output, released, exit }));
-  return { ...result, buffers, reads, terminals: shown, exitCode: await exitOf(child) };
+  return { ...result, buffers, reads, terminals: shown, exitCode };
 }
 
 async function loadScenario() {
