@@ -2,6 +2,7 @@
 
 #include "acp/jsonrpc.hpp"
 #include "acp/params.hpp"
+#include "config/client_config_access.hpp"
 #include "plugin/feature_host.hpp"
 
 #include <functional>
@@ -62,6 +63,17 @@ Json progress(const Json& rest)
                 {"error", rest.contains("error") && rest["error"].is_string() ? rest["error"] : Json()}};
 }
 
+// The REST status of one dictation provider, or -32602 naming the ones there are.
+Json provider_entry(AppContext& app, const std::string& owner, const std::string& provider)
+{
+    const Json all = ask(app, owner, "GET", "/dictation/config", "");
+    if (all.is_object() && all.contains(provider) && all[provider].is_object()) return all[provider];
+    std::string names;
+    if (all.is_object())
+        for (const auto& [name, status] : all.items()) names += (names.empty() ? "" : ", ") + name;
+    throw invalid_params("`provider` must be a dictation provider (" + names + ")");
+}
+
 using Method = std::function<Json(AppContext&, const std::string& owner, const Json& params)>;
 
 const std::map<std::string, Method>& methods()
@@ -114,6 +126,36 @@ const std::map<std::string, Method>& methods()
         {"_goose/dictation/models/cancel",
          [](AppContext& app, const std::string& owner, const Json& p) {
              ask(app, owner, "DELETE", model_path(p) + "/download", "");
+             return Json::object();
+         }},
+        {"_goose/dictation/secret/save",
+         [](AppContext& app, const std::string& owner, const Json& p) {
+             const std::string& provider = required_string(p, "provider");
+             const std::string& value = required_string(p, "value");
+             const Json status = provider_entry(app, owner, provider);
+             // openai's and groq's keys are their chat providers' own; the local engine has none.
+             if (status.value("uses_provider_config", false))
+                 throw invalid_params("dictation provider " + provider + " uses the " + provider +
+                                      " provider's own key: set it with the provider's settings (_goose/secret/upsert)");
+             if (provider == "local" || !status.contains("config_key") || !status["config_key"].is_string())
+                 throw invalid_params("dictation provider " + provider + " has no key of its own to save");
+             if (value.empty()) throw invalid_params("`value` must not be empty");
+             set_client_config_value(app.config, status["config_key"].get<std::string>(), value, true);
+             return Json::object();
+         }},
+        {"_goose/dictation/model/select",
+         [](AppContext& app, const std::string& owner, const Json& p) {
+             const std::string& provider = required_string(p, "provider");
+             model_path(p); // checks modelId
+             const Json status = provider_entry(app, owner, provider);
+             if (provider != "local" || !status.contains("config_key") || !status["config_key"].is_string())
+                 throw invalid_params("dictation provider " + provider + " has no model to choose here");
+             const std::string& id = p["modelId"].get_ref<const std::string&>();
+             bool known = false;
+             for (const auto& m : ask(app, owner, "GET", "/dictation/models", ""))
+                 known = known || (m.is_object() && m.value("id", "") == id);
+             if (!known) throw RpcError(rpc_code::resource_not_found, "No local dictation model " + id + " (see _goose/dictation/models/list)");
+             set_client_config_value(app.config, status["config_key"].get<std::string>(), id, false);
              return Json::object();
          }},
         {"_goose/dictation/models/delete",

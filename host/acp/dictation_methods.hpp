@@ -9,6 +9,8 @@
 //   _goose/dictation/models/download/progress {modelId}      GET that                    -> {progress|null}
 //   _goose/dictation/models/cancel {modelId}                 DELETE that
 //   _goose/dictation/models/delete {modelId}                 DELETE /dictation/models/{id}
+//   _goose/dictation/secret/save {provider, value}           the provider's own API key secret (elevenlabs)
+//   _goose/dictation/model/select {provider, modelId}        the local model (LOCAL_WHISPER_MODEL)
 //
 // Fields are goose's SDK's (camelCase). The route's refusal becomes -32602 with its message (an
 // unknown model -32002), its failure -32603; without the dictation plugin every method is -32603.

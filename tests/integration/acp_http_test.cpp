@@ -74,7 +74,7 @@ TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, ref
 
     // Each bad frame got its JSON-RPC error, the good one its answer; a binary frame ended it.
     const Json& raw = r["raw"];
-    REQUIRE(raw["answers"].size() == 10);
+    REQUIRE(raw["answers"].size() == 16);
     const Json& a = raw["answers"];
     CHECK(a[0]["error"]["code"] == -32700);
     CHECK(a[1]["error"]["code"] == -32600);
@@ -98,6 +98,17 @@ TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, ref
     CHECK(a[8]["error"]["code"] == -32602); // the plugin's own refusal, with its message
     CHECK(!a[8]["error"]["message"].get<std::string>().empty());
     CHECK(a[9]["error"]["code"] == -32602);
+    // A dictation key saved over ACP is the same secret REST reads; the local model is chosen.
+    CHECK_MESSAGE(a[10]["result"] == Json::object(), (a[10].dump()));
+    CHECK(a[11]["result"]["providers"]["elevenlabs"]["configured"] == true);
+    CHECK(Json::parse(h.server().get("/dictation/config").body)["elevenlabs"]["configured"] == true);
+    CHECK(a[12]["error"]["code"] == -32602); // groq's key is the groq provider's own
+    CHECK(a[12]["error"]["message"].get<std::string>().find("provider's own key") != std::string::npos);
+    CHECK(a[13]["result"] == Json::object());
+    CHECK(Json::parse(h.server().post_json("/config/read", R"({"key":"LOCAL_WHISPER_MODEL","is_secret":false})").body) == "en-us");
+    CHECK(a[14]["error"]["code"] == -32002); // no such model
+    CHECK(a[15]["error"]["code"] == -32602); // no such provider
+    CHECK(a[15]["error"]["message"].get<std::string>().find("elevenlabs") != std::string::npos); // names the ones there are
 
     // The handshake is behind the same auth and Origin check as every /acp request, and a bad one
     // is an ordinary answer with a message (sent raw: an HTTP client library would rewrite the

@@ -230,6 +230,12 @@ async function wsScenario() {
     JSON.stringify({ jsonrpc: "2.0", id: 6, method: "_goose/dictation/models/download/progress", params: { modelId: "no-such-model" } }),
     JSON.stringify({ jsonrpc: "2.0", id: 7, method: "_goose/dictation/transcribe", params: { audio: "bm90IGF1ZGlv", mimeType: "audio/wav", provider: "local" } }),
     JSON.stringify({ jsonrpc: "2.0", id: 8, method: "_goose/dictation/transcribe", params: { audio: 5 } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 9, method: "_goose/dictation/secret/save", params: { provider: "elevenlabs", value: "el-test" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 10, method: "_goose/dictation/config", params: {} }),
+    JSON.stringify({ jsonrpc: "2.0", id: 11, method: "_goose/dictation/secret/save", params: { provider: "groq", value: "x" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 12, method: "_goose/dictation/model/select", params: { provider: "local", modelId: "en-us" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 13, method: "_goose/dictation/model/select", params: { provider: "local", modelId: "xx-none" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 14, method: "_goose/dictation/model/select", params: { provider: "nope", modelId: "en-us" } }),
   ];
   const answered = new Promise((resolve) => {
     socket.onmessage = (e) => {
@@ -525,7 +531,7 @@ async function stormScenario() {
     "_goose/secret/remove", "_goose/config/extensions", "_goose/session/extensions", "_goose/extensions/add",
     "_goose/extensions/remove", "_goose/resource/read", "_goose/tool/call", "_goose/dictation/transcribe",
     "_goose/dictation/models/download", "_goose/dictation/models/download/progress", "_goose/dictation/models/cancel",
-    "_goose/dictation/models/delete",
+    "_goose/dictation/models/delete", "_goose/dictation/secret/save", "_goose/dictation/model/select",
   ];
   let deep = {};
   for (let i = 0; i < 200; ++i) deep = { a: [deep] };
