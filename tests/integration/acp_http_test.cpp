@@ -4,6 +4,12 @@
 
 #include "acp_client_run.hpp"
 #include "raw_http.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
 #include "scripted_model_replies.hpp"
 
 using namespace gaggle::test;
@@ -133,5 +139,32 @@ TEST_CASE("ACP over WebSocket: GET /acp upgraded serves the SDK's ws-client, ref
     CHECK(accepted.status == 101);
     CHECK(accepted.header("sec-websocket-accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's own example
     CHECK(!accepted.header("acp-connection-id").empty());
+
+    // Each WebSocket holds a thread of its own, so at most 64 are open at once; a closed one makes room.
+    const std::string good = upgrade + auth + "Sec-WebSocket-Version: 13\r\n";
+    std::vector<std::unique_ptr<RawConnection>> held;
+    std::optional<HttpResult> refusal;
+    for (int i = 0; i < 70 && !refusal; ++i) {
+        auto c = std::make_unique<RawConnection>(h.server().port());
+        REQUIRE(c->send(raw_request("GET", "/acp", good, "")));
+        auto answer = c->read_response();
+        REQUIRE(answer);
+        if (answer->status == 101) held.push_back(std::move(c));
+        else refusal = answer;
+    }
+    REQUIRE(refusal);
+    CHECK(held.size() == 64);
+    CHECK(refusal->status == 503);
+    CHECK(refusal->body.find("Too many ACP WebSocket connections") != std::string::npos);
+    held.pop_back(); // the client goes: its thread ends and its place is free again
+    int status = 0;
+    for (int attempt = 0; attempt < 200 && status != 101; ++attempt) {
+        RawConnection c(h.server().port());
+        REQUIRE(c.send(raw_request("GET", "/acp", good, "")));
+        status = c.read_response().value_or(HttpResult{}).status;
+        if (status != 101) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    CHECK(status == 101);
+    held.clear();
     CHECK(h.server().get("/status").status == 200);
 }
