@@ -24,8 +24,6 @@ public:
 
     // The handler handed its socket off: nothing more may be written on the HTTP session.
     bool taken() const noexcept { return taken_; }
-    // The per-client connection slot, for whoever keeps the socket after the request (a WebSocket).
-    const std::shared_ptr<void>& client_slot() const noexcept { return client_slot_; }
     // The hand-off of the request this thread is handling, or null.
     static StreamHandOff* current() noexcept;
 

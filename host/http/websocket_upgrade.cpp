@@ -10,26 +10,9 @@
 #include <Poco/String.h>
 
 namespace gaggle {
-namespace {
-
-// Whether a comma-separated header holds `token` (case-insensitive): "keep-alive, Upgrade".
-bool has_token(const std::string& value, const std::string& token)
+bool wants_websocket(Request& req)
 {
-    std::size_t start = 0;
-    while (start <= value.size()) {
-        std::size_t end = value.find(',', start);
-        if (end == std::string::npos) end = value.size();
-        if (Poco::icompare(Poco::trim(value.substr(start, end - start)), token) == 0) return true;
-        start = end + 1;
-    }
-    return false;
-}
-
-} // namespace
-
-bool wants_websocket(const Request& req)
-{
-    return has_token(req.header("Connection"), "upgrade") && Poco::icompare(req.header("Upgrade"), "websocket") == 0;
+    return req.raw().hasToken("Connection", "upgrade") && Poco::icompare(req.header("Upgrade"), "websocket") == 0;
 }
 
 void check_websocket_handshake(const Request& req)

@@ -13,7 +13,7 @@ class Request;
 class Response;
 
 // True when the request asks to upgrade to a WebSocket (Connection: upgrade, Upgrade: websocket).
-bool wants_websocket(const Request& req);
+bool wants_websocket(Request& req);
 
 // Throws gaggle::Error(invalid_argument) with what is wrong when the handshake is not RFC 6455's
 // version 13 with a key (called by accept(); callers may check before they set headers).
