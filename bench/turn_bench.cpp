@@ -144,7 +144,7 @@ double fsync_floor_ms(const std::filesystem::path& dir, int n)
 
 // The gaggle.chat request that makes the openai plugin send `wire` (an OpenAI chat request the
 // host produced): its system prompt and tools, with the bench's one user message.
-std::string same_request_as_host(const json& wire)
+Json request_like_host(const json& wire)
 {
     std::string system;
     for (const auto& m : wire.value("messages", json::array()))
@@ -157,24 +157,22 @@ std::string same_request_as_host(const json& wire)
     }
     return Json{{"schema", "gaggle.chat/1"}, {"provider", "openai"}, {"model", wire.value("model", "gpt-4o")}, {"system", system},
                 {"messages", Json::array({Json{{"role", "user"}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", "go"}}})}}})},
-                {"tools", Json::parse(tools.dump())}, {"settings", Json::object()}}
-        .dump();
+                {"tools", Json::parse(tools.dump())}, {"settings", Json::object()}};
 }
 
-// The gaggle.chat request that makes the openai plugin send `wire` when the conversation is plain
-// text (user and assistant strings): the host's whole grown history, sent to the plugin directly.
+std::string same_request_as_host(const json& wire) { return request_like_host(wire).dump(); }
+
+// As same_request_as_host, with the whole conversation `wire` carries when it is plain text (user
+// and assistant strings): the host's grown history, sent to the plugin directly.
 std::string same_conversation_as_host(const json& wire)
 {
-    std::string system;
     Json messages = Json::array();
     for (const auto& m : wire.value("messages", json::array())) {
         const std::string role = m.value("role", "");
-        if (!m.contains("content") || !m["content"].is_string()) continue;
-        if (role == "system") system = m["content"];
-        else messages.push_back(Json{{"role", role}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", m["content"].get<std::string>()}}})}});
+        if (role == "system" || !m.contains("content") || !m["content"].is_string()) continue;
+        messages.push_back(Json{{"role", role}, {"created", 1}, {"content", Json::array({Json{{"type", "text"}, {"text", m["content"].get<std::string>()}}})}});
     }
-    Json request = Json::parse(same_request_as_host(wire));
-    request["system"] = system;
+    Json request = request_like_host(wire);
     request["messages"] = std::move(messages);
     return request.dump();
 }
@@ -376,8 +374,8 @@ int main(int argc, char** argv)
     }
 
     // A conversation that grows: `grown_turns` plain turns in one session, the last 10 timed against
-    // the plugin sent that same grown conversation directly. What the host adds per turn should not
-    // grow with the history (it keeps it parsed in memory; the model's request grows regardless).
+    // the plugin sent that same grown conversation directly. The model's request grows regardless;
+    // what the host adds beyond it grows too, since each turn reads and parses the stored history.
     constexpr int grown_turns = 100;
     provider.set_scenario(json::array({plain}));
     const std::string grown_session = start_session(server, dir);
