@@ -17,11 +17,7 @@ namespace fs = std::filesystem;
 using mcp_server::ToolResult;
 using nlohmann::json;
 
-std::size_t count_lines(std::string_view text)
-{
-    if (text.empty()) return 0;
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + (text.back() == '\n' ? 0 : 1);
-}
+std::size_t count_lines(std::string_view text) { return text_lines::count(text); }
 
 bool looks_binary(std::string_view head) { return head.substr(0, 8192).find('\0') != std::string_view::npos; }
 
@@ -230,20 +226,7 @@ ToolResult TextEditor::insert(const fs::path& path, const json& args)
     const long long after = args["insert_line"].get<long long>();
     if (after < 0 || static_cast<std::size_t>(after) > total)
         return ToolResult::error("argument 'insert_line' must be between 0 and " + std::to_string(total) + " (the file's line count)");
-    std::size_t offset = 0;
-    for (long long i = 0; i < after; ++i) {
-        const auto nl = text.find('\n', offset);
-        if (nl == std::string::npos) {
-            offset = text.size(); // after an unterminated last line
-            break;
-        }
-        offset = nl + 1;
-    }
-    std::string updated = text;
-    std::string piece = *new_str;
-    if (offset == text.size() && !text.empty() && text.back() != '\n') piece.insert(0, "\n"); // after an unterminated last line
-    if (!piece.empty() && piece.back() != '\n' && offset < text.size()) piece += '\n';
-    updated.insert(offset, piece);
+    const std::string updated = text_lines::insert_after(text, static_cast<std::size_t>(after), *new_str);
     if (auto err = write_atomically(path, updated)) return ToolResult::error(*err);
     remember(path, text);
     const auto first = static_cast<std::size_t>(after) + 1;

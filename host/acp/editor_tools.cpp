@@ -39,7 +39,7 @@ using text_lines::numbered;
 
 std::vector<std::string_view> split_lines(std::string_view text) { return text_lines::split(text); }
 
-std::string lines_of(const std::string& text) { return std::to_string(split_lines(text).size()) + " lines"; }
+std::string lines_of(const std::string& text) { return std::to_string(text_lines::count(text)) + " lines"; }
 
 } // namespace
 
@@ -165,20 +165,12 @@ std::optional<Json> EditorTools::text_editor(const ToolContext& context, const J
         auto line = args.find("insert_line");
         if (!new_str || line == args.end() || !line->is_number_integer()) return std::nullopt;
         std::string text = read(path, context);
-        const auto total = split_lines(text).size();
+        const auto total = text_lines::count(text);
         const long long after = line->get<long long>();
         if (after < 0 || static_cast<std::size_t>(after) > total)
             return text_result("argument 'insert_line' must be between 0 and " + std::to_string(total) + " (the file's line count)", true);
-        std::size_t offset = 0;
-        for (long long n = 0; n < after; ++n) {
-            const std::size_t nl = text.find('\n', offset);
-            offset = nl == std::string::npos ? text.size() : nl + 1;
-        }
-        std::string piece = *new_str;
-        if (!piece.empty() && piece.back() != '\n') piece += '\n';
-        if (offset == text.size() && !text.empty() && text.back() != '\n') piece.insert(0, "\n");
-        std::string before = text;
-        text.insert(offset, piece);
+        std::string before = std::move(text);
+        text = text_lines::insert_after(before, static_cast<std::size_t>(after), *new_str);
         write(path, text, context);
         remember(path, std::move(before));
         return text_result("Inserted into " + path + " in the editor after line " + std::to_string(after) + " (" + lines_of(text) + ")");
