@@ -104,16 +104,21 @@ bool WebSocketConnection::write_queued()
 {
     for (;;) {
         std::string frame;
+        bool overrun = false;
         {
             std::lock_guard lock(mutex_);
-            if (overrun_) {
-                close_with(close_policy, "the client did not read its messages");
-                return false;
+            overrun = overrun_;
+            if (!overrun) {
+                if (queued_.empty()) return true;
+                frame = std::move(queued_.front());
+                queued_.pop_front();
+                queued_bytes_ -= frame.size();
             }
-            if (queued_.empty()) return true;
-            frame = std::move(queued_.front());
-            queued_.pop_front();
-            queued_bytes_ -= frame.size();
+        }
+        // Outside the lock: turn threads queue under it and must never wait on this socket.
+        if (overrun) {
+            close_with(close_policy, "the client did not read its messages");
+            return false;
         }
         socket_.sendFrame(frame.data(), static_cast<int>(frame.size()), Poco::Net::WebSocket::FRAME_TEXT);
     }
