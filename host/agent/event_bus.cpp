@@ -4,22 +4,16 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdio>
+#include <random>
 
 namespace gaggle {
 namespace {
 
-// Unix milliseconds at the first bus of this process: differs between boots.
-const std::string& boot_token()
-{
-    static const std::string token = std::to_string(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    return token;
-}
-
 std::string next_epoch()
 {
     static std::atomic<std::uint64_t> buses{0};
-    return boot_token() + "." + std::to_string(++buses);
+    return SessionEventBus::process_token() + "." + std::to_string(++buses);
 }
 
 bool parse_seq(std::string_view text, std::uint64_t& out)
@@ -29,6 +23,18 @@ bool parse_seq(std::string_view text, std::uint64_t& out)
 }
 
 } // namespace
+
+const std::string& SessionEventBus::process_token()
+{
+    static const std::string token = [] {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        std::random_device random;
+        char tag[9];
+        std::snprintf(tag, sizeof tag, "%08x", static_cast<unsigned>(random()));
+        return std::to_string(ms) + "x" + tag;
+    }();
+    return token;
+}
 
 SessionEventBus::SessionEventBus(size_t capacity, size_t max_bytes)
     : capacity_(capacity), max_bytes_(max_bytes), epoch_(next_epoch())
@@ -40,12 +46,26 @@ std::uint64_t SessionEventBus::publish(Json event, const std::string& request_id
     event["chat_request_id"] = request_id;
     if (!event.contains("request_id")) event["request_id"] = request_id;
     std::string text = event.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (!outbound_) return store(std::move(text), {});
+    const std::string copy = text;
+    const std::uint64_t seq = store(std::move(text), {});
+    outbound_(event_id(seq), copy);
+    return seq;
+}
+
+void SessionEventBus::publish_relayed(std::string event_id, std::string json)
+{
+    store(std::move(json), std::move(event_id));
+}
+
+std::uint64_t SessionEventBus::store(std::string text, std::string origin_id)
+{
     std::uint64_t seq;
     {
         std::lock_guard lock(mutex_);
         seq = ++last_seq_;
         buffered_bytes_ += text.size();
-        buffer_.push_back({seq, std::move(text)});
+        buffer_.push_back({seq, std::move(text), std::move(origin_id)});
         while (buffer_.size() > 1 && (buffer_.size() > capacity_ || buffered_bytes_ > max_bytes_)) {
             buffered_bytes_ -= buffer_.front().json.size();
             buffer_.pop_front();
@@ -105,8 +125,11 @@ SessionEventBus::Resume SessionEventBus::resume_point(std::string_view id) const
     const auto dash = id.rfind('-');
     if (dash == std::string_view::npos || dash == 0 || !parse_seq(id.substr(dash + 1), seq))
         throw invalid_argument("Last-Event-ID must be an event id this server sent (<epoch>-<seq>) or a sequence number");
-    if (id.substr(0, dash) != epoch_) return {true, 0};
-    return {false, seq};
+    if (id.substr(0, dash) == epoch_) return {false, seq};
+    std::lock_guard lock(mutex_);
+    for (auto it = buffer_.rbegin(); it != buffer_.rend(); ++it)
+        if (it->origin_id == id) return {false, it->seq};
+    return {true, 0};
 }
 
 void SessionEventBus::set_active(const std::string& request_id, bool active)

@@ -6,6 +6,10 @@
 // Event ids are "<epoch>-<seq>". The epoch names this bus instance in this process (the boot,
 // then a counter), so an id from before a restart, or from a bus that was evicted while idle,
 // is recognised as such instead of being read as a position in the new sequence.
+//
+// Several instances on one database: a bus also carries the events of turns other instances run
+// (publish_relayed), under the ids those instances gave them, so a client may take an id from one
+// instance to another; and it hands its own events to the shared log (set_outbound).
 #include "common/json.hpp"
 
 #include <chrono>
@@ -24,7 +28,8 @@ namespace gaggle {
 
 struct BusEvent {
     std::uint64_t seq;
-    std::string json; // serialised once, written to every listener as is
+    std::string json;      // serialised once, written to every listener as is
+    std::string origin_id{};  // the id another instance gave a relayed event; empty for our own
 };
 
 class SessionEventBus {
@@ -41,6 +46,16 @@ public:
         bool too_far_behind = false; // events after `after` were already dropped from the buffer
         std::uint64_t next_after = 0;
     };
+    // An event of a turn another instance runs, under the id it was given there. Takes the next
+    // seq of this bus (its position here) but keeps that id.
+    void publish_relayed(std::string event_id, std::string json);
+    // Called with the id and text of every event this bus publishes itself (not relayed ones), on
+    // the publishing thread, after listeners are woken. Set once, before the first publish.
+    void set_outbound(std::function<void(const std::string& event_id, const std::string& json)> outbound)
+    {
+        outbound_ = std::move(outbound);
+    }
+
     // Events with seq > after, waiting up to `timeout` for the first one.
     Batch wait_after(std::uint64_t after, std::chrono::milliseconds timeout);
     // Every event still in the buffer (a client whose id is from another epoch).
@@ -53,8 +68,11 @@ public:
     const std::string& epoch() const noexcept { return epoch_; }
     // "<epoch>-<seq>": the SSE id of one event.
     std::string event_id(std::uint64_t seq) const { return epoch_ + "-" + std::to_string(seq); }
-    // Where a client sending Last-Event-ID resumes: a bare number is a seq of this epoch; an id of
-    // another epoch asks for a reset. Throws invalid_argument for anything else.
+    // The id a client is sent for this event: ours, or the relayed event's own.
+    std::string event_id(const BusEvent& e) const { return e.origin_id.empty() ? event_id(e.seq) : e.origin_id; }
+    // Where a client sending Last-Event-ID resumes: a bare number is a seq of this epoch, and so is
+    // the id of a relayed event still buffered; an id of another epoch asks for a reset (or for
+    // the shared log). Throws invalid_argument for anything else.
     struct Resume {
         bool reset = false;
         std::uint64_t after = 0;
@@ -74,7 +92,13 @@ public:
     std::uint64_t listen(std::function<void()> notify);
     void unlisten(std::uint64_t id);
 
+    // This process's part of every epoch: its start time and a random tag, so that neither a
+    // restart nor another instance started in the same millisecond gives the same epoch.
+    static const std::string& process_token();
+
 private:
+    std::uint64_t store(std::string text, std::string origin_id);
+
     size_t capacity_, max_bytes_;
     std::string epoch_;
     mutable std::mutex mutex_;
@@ -86,6 +110,7 @@ private:
     std::mutex listeners_mutex_; // apart from mutex_: readers pull while being notified
     std::map<std::uint64_t, std::function<void()>> listeners_;
     std::uint64_t next_listener_ = 0;
+    std::function<void(const std::string&, const std::string&)> outbound_;
 };
 
 } // namespace gaggle

@@ -99,7 +99,7 @@ bool TurnService::start_on_bus(const TurnRequest& request, const std::string& re
     auto agent = agents_.get_or_create(request.owner, request.session_id);
     std::lock_guard lock(mutex_);
     evict_idle_buses_locked();
-    BusState& state = buses_[request.session_id];
+    BusState& state = bus_state_locked(request.session_id);
     state.last_used = std::chrono::steady_clock::now();
     if (state.seen.count(request_id)) return false;
     if (busy_.count(request.session_id))
@@ -144,9 +144,37 @@ std::shared_ptr<SessionEventBus> TurnService::bus(const std::string& session_id)
 {
     std::lock_guard lock(mutex_);
     evict_idle_buses_locked();
-    BusState& state = buses_[session_id];
+    BusState& state = bus_state_locked(session_id);
     state.last_used = std::chrono::steady_clock::now();
     return state.bus;
+}
+
+TurnService::BusState& TurnService::bus_state_locked(const std::string& session_id)
+{
+    auto [it, created] = buses_.try_emplace(session_id);
+    if (created && event_log_)
+        it->second.bus->set_outbound([log = event_log_, session_id](const std::string& event_id, const std::string& json) {
+            log->append(session_id, event_id, json);
+        });
+    return it->second;
+}
+
+void TurnService::relay_in(const SharedEvent& event)
+{
+    std::shared_ptr<SessionEventBus> bus;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = buses_.find(event.session_id);
+        if (it == buses_.end()) return;
+        bus = it->second.bus;
+    }
+    bus->publish_relayed(event.event_id, event.json);
+}
+
+std::optional<std::vector<SharedEvent>> TurnService::logged_after(const std::string& session_id, const std::string& event_id)
+{
+    if (!event_log_) return std::nullopt;
+    return event_log_->after(session_id, event_id);
 }
 
 bool TurnService::busy(const std::string& session_id) const

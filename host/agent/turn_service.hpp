@@ -12,6 +12,7 @@
 #include "agent/event_bus.hpp"
 #include "agent/turn_lease_keeper.hpp"
 #include "agent/worker_pool.hpp"
+#include "store/shared_event_log.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -76,6 +77,16 @@ public:
     // Several instances on one database: a turn also needs the session's lease, so a session
     // runs one turn at a time across instances. Set before the first turn; may stay null.
     void set_lease_keeper(std::shared_ptr<TurnLeaseKeeper> keeper) { leases_ = std::move(keeper); }
+    // ... and the event log they share: every bus hands its events to it, relay_in() brings other
+    // instances' events to the buses listened to here, and logged_after() finds where a client
+    // coming from another instance resumes. Set before the first bus; may stay null.
+    void set_event_log(std::shared_ptr<SharedEventLog> log) { event_log_ = std::move(log); }
+    // An event another instance published: goes to the session's bus if this instance has one
+    // (someone listens, or listened lately); otherwise nobody here wants it.
+    void relay_in(const SharedEvent& event);
+    // The session's shared events after `event_id`; nullopt without a shared log, or when the log
+    // does not hold that id.
+    std::optional<std::vector<SharedEvent>> logged_after(const std::string& session_id, const std::string& event_id);
 
 private:
     struct BusState {
@@ -90,6 +101,7 @@ private:
                                               std::function<void()> on_done);
     void release(const std::string& session_id, const RunningTurn* turn);
     void evict_idle_buses_locked();
+    BusState& bus_state_locked(const std::string& session_id);
 
     AgentServices& services_;
     AgentManager& agents_;
@@ -102,6 +114,7 @@ private:
     std::chrono::steady_clock::time_point last_sweep_ = std::chrono::steady_clock::now();
     bool stopping_ = false;
     std::shared_ptr<TurnLeaseKeeper> leases_;
+    std::shared_ptr<SharedEventLog> event_log_;
     WorkerPool pool_;  // last: its threads stop before the rest goes
 };
 

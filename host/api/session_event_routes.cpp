@@ -9,6 +9,7 @@
 #include "http/stream_handoff.hpp"
 #include "http/stream_writer.hpp"
 
+#include <unordered_set>
 #include <utility>
 
 namespace gaggle {
@@ -17,17 +18,22 @@ namespace {
 const std::string reload_event = R"(data: {"type":"Error","error":"Client too far behind - reload conversation"})" "\n\n";
 
 // "id: <epoch>-<seq>" then the event.
-void append_event(std::string& out, const SessionEventBus& bus, const BusEvent& e)
+void append_event(std::string& out, const std::string& id, const std::string& json)
 {
-    out.append("id: ").append(bus.event_id(e.seq)).append("\ndata: ").append(e.json).append("\n\n");
+    out.append("id: ").append(id).append("\ndata: ").append(json).append("\n\n");
 }
+
+void append_event(std::string& out, const SessionEventBus& bus, const BusEvent& e) { append_event(out, bus.event_id(e), e.json); }
 
 // One /events stream in the StreamWriter: pulls what the bus has after the last event sent,
 // whenever the bus says it published. The bus keeps the events; the stream keeps a position.
 class BusFeed final : public StreamFeed {
 public:
-    BusFeed(std::shared_ptr<SessionEventBus> bus, std::string opening, std::uint64_t after)
-        : bus_(std::move(bus)), opening_(std::move(opening)), after_(after)
+    // `already_sent`: ids of events the opening holds (from the shared log) that the bus may
+    // also deliver after `after`; each is sent once.
+    BusFeed(std::shared_ptr<SessionEventBus> bus, std::string opening, std::uint64_t after,
+            std::unordered_set<std::string> already_sent = {})
+        : bus_(std::move(bus)), opening_(std::move(opening)), after_(after), already_sent_(std::move(already_sent))
     {
     }
     void attach(std::function<void()> wake) override
@@ -40,7 +46,8 @@ public:
         out += std::exchange(opening_, {});
         auto batch = bus_->wait_after(after_, std::chrono::milliseconds(0));
         if (batch.too_far_behind) out += reload_event;
-        for (const auto& e : batch.events) append_event(out, *bus_, e);
+        for (const auto& e : batch.events)
+            if (already_sent_.empty() || !already_sent_.count(bus_->event_id(e))) append_event(out, *bus_, e);
         after_ = batch.next_after;
         return true; // the stream stays open across turns until the client or the server leaves
     }
@@ -56,6 +63,7 @@ private:
     std::shared_ptr<SessionEventBus> bus_;
     std::string opening_; // ActiveRequests, and the replay after a reset, sent first
     std::uint64_t after_;
+    std::unordered_set<std::string> already_sent_;
     std::uint64_t listener_ = 0;
     bool attached_ = false;
 };
@@ -73,15 +81,27 @@ void stream_events(AppContext& app, Request& req, Response& res)
 
     std::string opening = "data: " + Json{{"type", "ActiveRequests"}, {"request_ids", bus->active_requests()}}.dump() + "\n\n";
     std::uint64_t after = resume.after;
+    std::unordered_set<std::string> already_sent;
     if (resume.reset) {
-        // The id is from before a restart (or an evicted bus): say so, then send everything kept.
-        opening += reload_event;
-        auto all = bus->buffered();
-        for (const auto& e : all.events) append_event(opening, *bus, e);
-        after = all.next_after;
+        // Another instance's id, or one from before a restart: the shared log (several instances)
+        // may know where it was. The bus's position is taken first, so what the bus gets meanwhile
+        // is still sent, and what both hold is sent once.
+        after = bus->last_seq();
+        if (auto logged = app.turns.logged_after(session_id, req.header("Last-Event-ID"))) {
+            for (const auto& e : *logged) {
+                append_event(opening, e.event_id, e.json);
+                already_sent.insert(e.event_id);
+            }
+        } else {
+            // Unknown here and there (an evicted bus, an expired log): say so, then send everything kept.
+            opening += reload_event;
+            auto all = bus->buffered();
+            for (const auto& e : all.events) append_event(opening, *bus, e);
+            after = all.next_after;
+        }
     }
     res.header("Cache-Control", "no-cache");
-    hand_off_stream(req, res, std::make_unique<BusFeed>(std::move(bus), std::move(opening), after));
+    hand_off_stream(req, res, std::make_unique<BusFeed>(std::move(bus), std::move(opening), after, std::move(already_sent)));
 }
 
 } // namespace

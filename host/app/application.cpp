@@ -42,11 +42,12 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     // the PostgreSQL database GAGGLE_DATABASE_URL names (shared by several instances). A database
     // this build cannot read (a newer schema, an unreachable server) stops start-up here with
     // the store's message.
-    auto stores = open_stores(resolve_store_settings(config_));
+    auto stores = open_stores(resolve_store_settings(config_), {}, SessionEventBus::process_token());
     spdlog::info("session store: {}", stores.engine);
     sessions_ = std::move(stores.sessions);
     kv_ = std::move(stores.kv);
     leases_ = std::move(stores.leases);
+    events_ = std::move(stores.events);
     agents_ = std::make_unique<AgentManager>(*sessions_, config_);
 
     const PluginSettings plugin_settings = resolve_plugin_settings(config_, executable_dir());
@@ -68,6 +69,11 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
         // GAGGLE_TURN_LEASE_MS: how long a dead instance keeps its sessions' turns blocked.
         const auto ttl = std::chrono::milliseconds(positive_setting(config_, "GAGGLE_TURN_LEASE_MS", 30'000, 3'600'000));
         turns_->set_lease_keeper(std::make_shared<TurnLeaseKeeper>(*leases_, ttl));
+    }
+    if (events_) {
+        // Clients of this instance's /sessions/{id}/events see the turns other instances run.
+        turns_->set_event_log(events_);
+        events_->start([this](const SharedEvent& event) { turns_->relay_in(event); });
     }
     agents_->set_turn_starter([this](const TurnRequest& request, std::function<void(const Json&)> emit) {
         return turns_->start(request, std::move(emit));
@@ -165,6 +171,7 @@ void Application::bind_provider(const std::string& owner, const SessionInfo& ses
 void Application::stop()
 {
     if (turns_) turns_->shutdown();
+    if (events_) events_->stop();  // after the turns, so their last events are written
     if (server_) {
         server_->stop();
         server_.reset();

@@ -13,6 +13,7 @@
 #include "plugin/feature_host.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "store/kv_store.hpp"
+#include "store/shared_event_log.hpp"
 #include "store/turn_leases.hpp"
 #include "store/session_store.hpp"
 
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<SessionStore> sessions_;
     std::unique_ptr<KvStore> kv_;
     std::unique_ptr<TurnLeases> leases_;  // null on SQLite; outlives turns_, whose keeper uses it
+    std::shared_ptr<SharedEventLog> events_;  // null on SQLite; stopped after turns_, whose events it writes
     std::unique_ptr<AgentManager> agents_;
     std::unique_ptr<PluginRegistry> plugins_;
     std::unique_ptr<ProviderCatalog> providers_;

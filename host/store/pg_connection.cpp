@@ -168,4 +168,12 @@ void Connection::run(const char* sql) {
     PQclear(r);
 }
 
+std::optional<std::string> Connection::next_notification() {
+    PGnotify* n = PQnotifies(conn_);
+    if (!n) return std::nullopt;
+    std::string payload = n->extra ? n->extra : "";
+    PQfreemem(n);
+    return payload;
+}
+
 } // namespace gaggle::pg

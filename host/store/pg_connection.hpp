@@ -100,6 +100,12 @@ public:
 
     bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
+    // For a connection that LISTENs: the socket to wait on, then consume_input() (false when the
+    // connection failed) and the payloads of the notifications it brought, oldest first.
+    int socket() const { return PQsocket(conn_); }
+    bool consume_input() { return PQconsumeInput(conn_) == 1; }
+    std::optional<std::string> next_notification();
+
 private:
     [[noreturn]] void fail(PGresult* r, std::string_view what);
     PGconn* conn_ = nullptr;

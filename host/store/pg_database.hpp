@@ -73,6 +73,11 @@ public:
     // Makes every commit of this instance so far durable: one durable commit, whose WAL flush
     // covers every record before it.
     void sync();
+    // A connection of its own, outside the pool, with the pool's settings: for a caller that holds
+    // one for long (a LISTEN). Throws Error(unavailable) when the server cannot be reached.
+    std::unique_ptr<Connection> open_dedicated() const {
+        return std::make_unique<Connection>(conninfo_, options_.statement_timeout_ms);
+    }
     WriteStats stats() const { return {commits_.load(), syncs_.load()}; }
     int schema_version();
 

@@ -1,6 +1,7 @@
 #include "store/store_engine.hpp"
 
 #include "common/error.hpp"
+#include "store/pg_event_log.hpp"
 #include "store/pg_kv_store.hpp"
 #include "store/pg_session_store.hpp"
 #include "store/pg_turn_leases.hpp"
@@ -13,7 +14,7 @@ bool is_postgres_url(const std::string& url) {
     return url.starts_with("postgres://") || url.starts_with("postgresql://");
 }
 
-Stores open_stores(const StoreSettings& settings, StoreClock clock) {
+Stores open_stores(const StoreSettings& settings, StoreClock clock, const std::string& instance) {
     Stores out;
     if (!settings.database_url.empty()) {
         if (!is_postgres_url(settings.database_url))
@@ -27,6 +28,7 @@ Stores open_stores(const StoreSettings& settings, StoreClock clock) {
         out.sessions = std::make_unique<PgSessionStore>(database, std::move(clock));
         out.kv = std::make_unique<PgKvStore>(database);
         out.leases = std::make_unique<PgTurnLeases>(database);
+        if (!instance.empty()) out.events = std::make_shared<PgEventLog>(database, instance);
         return out;
     }
     sqlite::DatabaseOptions options;

@@ -4,6 +4,7 @@
 // knows there are two.
 #include "store/kv_store.hpp"
 #include "store/session_store.hpp"
+#include "store/shared_event_log.hpp"
 #include "store/store_clock.hpp"
 #include "store/turn_leases.hpp"
 
@@ -30,11 +31,14 @@ struct Stores {
     std::unique_ptr<KvStore> kv;  // the plugins' key-value service, in the same database
     // Which instance runs a session's turn; null where one instance is all there is (SQLite).
     std::unique_ptr<TurnLeases> leases;
+    // The event buses' log shared with other instances; null on SQLite. Its writer runs from here.
+    std::shared_ptr<SharedEventLog> events;
 };
 
 // Opens and migrates the database. Throws gaggle::Error with the engine's reason (a newer
 // schema, an unreachable server, a URL that names neither engine).
-Stores open_stores(const StoreSettings& settings, StoreClock clock = {});
+// `instance` names this process among the instances on one database (a new name each start).
+Stores open_stores(const StoreSettings& settings, StoreClock clock = {}, const std::string& instance = {});
 
 // Whether a URL selects PostgreSQL (and is not some other scheme given by mistake).
 bool is_postgres_url(const std::string& url);

@@ -233,3 +233,59 @@ TEST_CASE("postgres: the scheduler on three instances fires each occurrence exac
     CHECK(runs.size() >= 8);
     CHECK(stamped == runs);
 }
+
+TEST_CASE("postgres: a client on one instance streams a turn another runs, and resumes on a third") {
+    Json chunks = Json::array();
+    std::string expected;
+    for (int i = 0; i < 12; ++i) {
+        chunks.push_back({{"text", "w" + std::to_string(i) + " "}});
+        expected += "w" + std::to_string(i) + " ";
+    }
+    Cluster cluster(Json::array({Json{{"format", "openai"}, {"chunks", chunks}, {"delay_ms", 150},
+                                      {"usage", {{"input_tokens", 5}, {"output_tokens", 12}}}}}));
+    const std::string id = new_session(cluster[0]);
+    auto listen = [&](ServerProcess& s, std::optional<std::string> last_event_id) {
+        std::map<std::string, std::string> headers{{"X-Secret-Key", s.secret()}};
+        if (last_event_id) headers["Last-Event-ID"] = *last_event_id;
+        auto c = std::make_unique<SseClient>(s.port(), "GET", "/sessions/" + id + "/events", "", headers);
+        REQUIRE(c->status() == 200);
+        auto hello = c->next();
+        REQUIRE(hello);
+        CHECK(hello->json()["type"] == "ActiveRequests");
+        return c;
+    };
+
+    // Listening on the second instance; the turn runs on the first.
+    auto on_second = listen(cluster[1], std::nullopt);
+    const auto started = cluster[0].post_json(
+        "/sessions/" + id + "/reply", Json{{"request_id", "cross-1"}, {"user_message", AgentHarness::user_message("count")}}.dump());
+    REQUIRE(started.status == 200);
+    std::vector<std::pair<std::string, Json>> got;  // id, event
+    while (got.size() < 4) {
+        auto e = on_second->next();
+        REQUIRE(e);
+        if (!e->id.empty()) got.emplace_back(e->id, e->json());
+    }
+    on_second->close();
+
+    // The client moves to the third instance with the last id the second sent it.
+    auto on_third = listen(cluster[2], got.back().first);
+    while (got.back().second["type"] != "Finish") {
+        auto e = on_third->next();
+        REQUIRE(e);
+        if (!e->id.empty()) got.emplace_back(e->id, e->json());
+    }
+
+    // One sequence, the first instance's ids, none lost or repeated across the move.
+    const std::string epoch = got[0].first.substr(0, got[0].first.rfind('-'));
+    std::string text;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const auto& [event_id, e] = got[i];
+        INFO(event_id);
+        CHECK(event_id == epoch + "-" + std::to_string(std::stoul(got[0].first.substr(epoch.size() + 1)) + i));
+        CHECK(e["chat_request_id"] == "cross-1");
+        if (e["type"] == "Message" && e["message"]["role"] == "assistant")
+            text += e["message"]["content"][0]["text"].get<std::string>();
+    }
+    CHECK(text == expected);
+}

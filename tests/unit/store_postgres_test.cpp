@@ -5,11 +5,14 @@
 
 #include "common/error.hpp"
 #include "store/pg_database.hpp"
+#include "store/pg_event_log.hpp"
 #include "store/pg_kv_store.hpp"
 #include "store/pg_session_store.hpp"
 
 #include <doctest/doctest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace gaggle;
@@ -32,11 +35,11 @@ std::string database_name(const std::string& url) { return url.substr(url.rfind(
 
 } // namespace
 
-TEST_CASE("postgres store: a new database is migrated to SQLite's schema version, once") {
+TEST_CASE("postgres store: a new database is migrated to the latest schema version, once") {
     auto& server = shared_pg_server();
     const std::string url = server.create_database();
     auto db = std::make_shared<pg::Database>(pg::DatabaseOptions{.url = url});
-    CHECK(db->schema_version() == 3);
+    CHECK(db->schema_version() == 5);
     // Several instances starting at once: the advisory lock makes them migrate one at a time.
     std::vector<std::thread> starters;
     std::atomic<int> failures{0};
@@ -61,7 +64,7 @@ TEST_CASE("postgres store: a database from a newer gaggle is refused, naming bot
     const auto [kind, message] = error_of([&] { pg::Database db(pg::DatabaseOptions{.url = url}); });
     CHECK(kind == ErrorKind::internal);
     CHECK(message.find("version 7") != std::string::npos);
-    CHECK(message.find("version 3)") != std::string::npos);
+    CHECK(message.find("version 5)") != std::string::npos);
 }
 
 TEST_CASE("postgres store: a database gaggle did not create is refused, not modified") {
@@ -172,4 +175,72 @@ TEST_CASE("postgres store: deferred turn steps reach the disk with the next sync
     store.sync();
     CHECK(db->stats().syncs == before.syncs + 1);
     CHECK(store.get_session("alice", s.id).message_count == 2);
+}
+
+namespace {
+
+// What a PgEventLog delivered, for a test to wait on.
+struct Delivered {
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::vector<SharedEvent> events;
+
+    std::function<void(const SharedEvent&)> sink() {
+        return [this](const SharedEvent& e) {
+            std::lock_guard lock(mutex);
+            events.push_back(e);
+            arrived.notify_all();
+        };
+    }
+    // Waits (generously: a loaded CI machine) for n events; returns what arrived.
+    std::vector<SharedEvent> wait_for(std::size_t n) {
+        std::unique_lock lock(mutex);
+        arrived.wait_for(lock, std::chrono::seconds(30), [&] { return events.size() >= n; });
+        return events;
+    }
+};
+
+} // namespace
+
+TEST_CASE("postgres event log: instances get each other's events in order, resume from any id, and survive a restart") {
+    PgServer server;
+    const std::string url = server.create_database();
+    auto db = std::make_shared<pg::Database>(pg::DatabaseOptions{.url = url, .pool_size = 2});
+    PgEventLog a(db, "1000xaaaa"), b(db, "1000xbbbb");
+    Delivered to_a, to_b;
+    a.start(to_a.sink());
+    b.start(to_b.sink());
+
+    a.append("s1", "ep-1", R"({"n":1})");
+    a.append("s1", "ep-2", R"({"n":2,"quote":"\"{},"})");
+    a.append("s2", "ep-3", R"({"n":3})");
+    auto got = to_b.wait_for(3);
+    REQUIRE(got.size() == 3);
+    CHECK(got[0].session_id == "s1");
+    CHECK(got[0].event_id == "ep-1");
+    CHECK(got[1].json == R"({"n":2,"quote":"\"{},"})");
+    CHECK(got[2].session_id == "s2");
+    a.flush();
+    CHECK(to_a.events.empty());  // an instance does not hear its own events back
+
+    // A client that saw ep-1 anywhere resumes after it; an id the log never held, or one of
+    // another session, is not a position.
+    const auto rest = b.after("s1", "ep-1");
+    REQUIRE(rest.has_value());
+    REQUIRE(rest->size() == 1);
+    CHECK(rest->at(0).event_id == "ep-2");
+    CHECK_FALSE(b.after("s1", "nope").has_value());
+    CHECK_FALSE(b.after("s2", "ep-1").has_value());
+
+    // The database restarts: the listener reconnects and catches up from where it was.
+    server.stop();
+    server.start();
+    a.append("s1", "ep-4", R"({"n":4})");
+    a.flush();
+    got = to_b.wait_for(4);
+    REQUIRE(got.size() == 4);
+    CHECK(got[3].event_id == "ep-4");
+    b.stop();
+    a.stop();
+    CHECK(to_a.events.empty());
 }

@@ -49,6 +49,35 @@ TEST_CASE("event bus: ids are <epoch>-<seq>; ids of another epoch ask for a rese
     }
 }
 
+TEST_CASE("event bus: another instance's events keep their ids; our own go to the shared log")
+{
+    SessionEventBus here, there;
+    std::vector<std::pair<std::string, std::string>> logged;
+    here.set_outbound([&](const std::string& id, const std::string& json) { logged.emplace_back(id, json); });
+
+    const auto own = here.publish(Json{{"type", "Message"}}, "r1");
+    REQUIRE(logged.size() == 1);
+    CHECK(logged[0].first == here.event_id(own));
+    CHECK(Json::parse(logged[0].second)["chat_request_id"] == "r1");
+
+    // Relayed: a position here, the other instance's id, and never logged again from here.
+    const std::string remote_id = there.event_id(there.publish(Json{{"type", "Message"}}, "r2"));
+    here.publish_relayed(remote_id, R"({"type":"Finish"})");
+    CHECK(logged.size() == 1);
+    auto batch = here.wait_after(own, std::chrono::milliseconds(0));
+    REQUIRE(batch.events.size() == 1);
+    CHECK(here.event_id(batch.events[0]) == remote_id);
+    CHECK(batch.events[0].json == R"({"type":"Finish"})");
+
+    // A client bringing that id here resumes after it; an id of the other instance that this bus
+    // never carried still asks for a reset (or the shared log).
+    auto at = here.resume_point(remote_id);
+    CHECK_FALSE(at.reset);
+    CHECK(at.after == batch.events[0].seq);
+    CHECK(here.resume_point(there.event_id(99)).reset);
+    CHECK(SessionEventBus::process_token() == here.epoch().substr(0, here.epoch().find('.')));
+}
+
 TEST_CASE("worker pool: threads are reused, bounded, and every job runs")
 {
     WorkerPool pool(3, 3);
