@@ -30,7 +30,8 @@ public:
     // Starts the server with `env` added to the usual variables and waits for GET /status.
     BenchServer(const std::string& provider_url, const std::map<std::string, std::string>& env = {})
     {
-        root_ = std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(getpid()));
+        static int started = 0;  // several servers in one bench (instances_bench) each get their own root
+        root_ = std::filesystem::temp_directory_path() / ("gaggle-bench-" + std::to_string(getpid()) + "-" + std::to_string(++started));
         std::filesystem::remove_all(root_);
         std::filesystem::create_directories(root_ / "config");
         // The benches measure the host's own cost, as they did before Gaggle bundled extensions:
