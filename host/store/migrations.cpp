@@ -170,11 +170,15 @@ END;
 )sql");
 }
 
+// v5: sessions can be archived (ACP's session/archive): the time, null while not archived.
+void v5_archived_sessions(SQLite::Database& db) { db.exec("ALTER TABLE sessions ADD COLUMN archived_at INTEGER"); }
+
 constexpr Migration kMigrations[] = {
     {1, v1_base_schema},
     {2, v2_full_text_search},
     {3, v3_session_day_counters},
     {4, v4_deferred_search_index},
+    {5, v5_archived_sessions},
 };
 
 int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }

@@ -94,11 +94,14 @@ INSERT INTO session_day_counters (day, last)
 // needs no such move. Kept so that one number names one schema step on both engines.
 constexpr const char* kV4 = "SELECT 1";
 
-// v5 (this engine only): the events of session event buses, so that an instance streams the turns
+// v5: sessions can be archived, as SQLite's v5.
+constexpr const char* kV5 = "ALTER TABLE sessions ADD COLUMN archived_at bigint";
+
+// v6 (this engine only): the events of session event buses, so that an instance streams the turns
 // other instances run, and resumes a client's Last-Event-ID that another instance sent. Written
 // after the fact by each instance's writer, kept for minutes (see pg_event_log.cpp). `origin`
 // names the writing process; its rows are in id order as it committed them.
-constexpr const char* kV5 = R"sql(
+constexpr const char* kV6 = R"sql(
 CREATE TABLE session_events (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     session_id text NOT NULL,
@@ -112,7 +115,7 @@ CREATE INDEX session_events_by_origin ON session_events (origin, id);
 CREATE INDEX session_events_by_age ON session_events (created_at);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}};
+constexpr Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}};
 
 // Any constant: every gaggle instance takes the same lock while it migrates.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7220443812345)";

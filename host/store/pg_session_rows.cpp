@@ -47,6 +47,7 @@ SessionInfo read_session_row(const Result& r, int row) {
     s.user_recipe_values = opt_json(r, row, 18);
     s.schedule_id = r.opt_str(row, 19);
     s.message_count = r.int64(row, 20);
+    s.archived_at_ms = r.opt_int64(row, kSessionSeqColumn + 1);
     return s;
 }
 

@@ -15,7 +15,7 @@
     "id, owner, name, user_set_name, working_dir, session_type, created_at, updated_at, "      \
     "extension_data, input_tokens, output_tokens, total_tokens, accumulated_input_tokens, "    \
     "accumulated_output_tokens, accumulated_total_tokens, provider_name, model_config, recipe, " \
-    "user_recipe_values, schedule_id, message_count, seq"
+    "user_recipe_values, schedule_id, message_count, seq, archived_at"
 
 namespace gaggle::pg {
 

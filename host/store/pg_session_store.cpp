@@ -85,6 +85,7 @@ SessionPage PgSessionStore::list_sessions(const std::string& owner, const ListQu
             "WHERE owner = $1 AND updated_at <= $2 AND (updated_at < $2 OR seq > $3) "
             "AND ($4 = '' OR strpos($4, ',' || session_type || ',') > 0) "
             "AND ($5 OR message_count > 0) "
+            "AND ($8 = 0 OR ($8 = 1) = (archived_at IS NULL)) "
             "ORDER BY updated_at DESC, seq ASC LIMIT $6 OFFSET $7",
             Params()
                 .add(owner)
@@ -93,7 +94,8 @@ SessionPage PgSessionStore::list_sessions(const std::string& owner, const ListQu
                 .add(types)
                 .add(q.include_empty)
                 .add(static_cast<std::int64_t>(q.limit) + 1)  // one extra row: is there a next page?
-                .add(static_cast<std::int64_t>(q.offset)));
+                .add(static_cast<std::int64_t>(q.offset))
+                .add(archive_filter_code(q.archived)));
         SessionPage page;
         const int rows = std::min(r.rows(), static_cast<int>(q.limit));
         page.sessions.reserve(static_cast<std::size_t>(rows));
@@ -124,6 +126,16 @@ SessionInfo PgSessionStore::rename_session(const std::string& owner, const std::
         const Result r = c.exec(
             "UPDATE sessions SET name = $1, user_set_name = true, updated_at = $2 WHERE id = $3 AND owner = $4",
             Params().add(trimmed).add(clock_()).add(id).add(owner));
+        if (r.affected() == 0) throw not_found("Session not found");
+        return pg::fetch_session(c, owner, id);
+    });
+}
+
+SessionInfo PgSessionStore::set_archived(const std::string& owner, const std::string& id, std::optional<std::int64_t> at_ms) {
+    return db_->write([&](Connection& c) {
+        const Result r = c.exec("UPDATE sessions SET archived_at = CASE WHEN $1::bigint IS NULL THEN NULL "
+                                "ELSE COALESCE(archived_at, $1::bigint) END WHERE id = $2 AND owner = $3",
+                                Params().add(at_ms).add(id).add(owner));
         if (r.affected() == 0) throw not_found("Session not found");
         return pg::fetch_session(c, owner, id);
     });

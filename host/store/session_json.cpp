@@ -40,6 +40,8 @@ void tail(Json& j, const SessionInfo& s) {
     j["message_count"] = s.message_count;
     j["provider_name"] = or_null(s.provider_name);
     j["model_config"] = or_null(s.model_config);
+    // goosed 1.34's Session field; left out while the session is not archived, as 1.24 has none.
+    if (s.archived_at_ms) j["archived_at"] = format_rfc3339_utc(*s.archived_at_ms);
 }
 
 const Json* field(const Json& doc, const char* key) {

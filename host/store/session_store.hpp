@@ -55,6 +55,11 @@ public:
                                        const std::string& name) = 0;
     virtual SessionInfo update_session(const std::string& owner, const std::string& id,
                                        const SessionPatch& patch) = 0;
+    // Archives the session at `at_ms` (unix ms), or unarchives it (nullopt). Changes nothing else:
+    // updated_at stays, so the session keeps its place in listings. Archiving an archived session
+    // keeps its first time. Throws not_found.
+    virtual SessionInfo set_archived(const std::string& owner, const std::string& id,
+                                     std::optional<std::int64_t> at_ms) = 0;
     virtual SessionInfo add_token_usage(const std::string& owner, const std::string& id,
                                         const TokenUsage& usage) = 0;
 

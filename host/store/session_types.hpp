@@ -42,6 +42,9 @@ struct SessionInfo {
     std::optional<Json> user_recipe_values{};
     std::optional<std::string> schedule_id{};
     std::int64_t message_count = 0;
+    // When the session was archived (unix ms); absent while it is not. Archived sessions keep
+    // their id and history and are left out of listings that ask for that (ACP's default).
+    std::optional<std::int64_t> archived_at_ms{};
 };
 
 // A session with its conversation read in one snapshot, messages as their stored JSON text.
@@ -99,6 +102,9 @@ struct TokenUsage {
     std::optional<std::int64_t> total{};
 };
 
+// Which sessions a listing returns by their archive state.
+enum class ArchiveFilter { include, exclude, only };
+
 // Listing is newest first (updated_at). Page with `cursor` (from the previous page's
 // next_cursor; cost independent of depth) or with `offset` (cost grows with depth), not both.
 struct ListQuery {
@@ -107,6 +113,7 @@ struct ListQuery {
     std::size_t offset = 0;
     std::vector<std::string> session_types{};  // empty = every type
     bool include_empty = true;                // false = only sessions with >= 1 message
+    ArchiveFilter archived = ArchiveFilter::include;
 };
 
 struct SessionPage {

@@ -53,6 +53,7 @@ SessionInfo read_session_row(SQLite::Statement& row) {
     s.user_recipe_values = opt_json(row.getColumn(18));
     s.schedule_id = opt_text(row.getColumn(19));
     s.message_count = row.getColumn(20).getInt64();
+    s.archived_at_ms = opt_int(row.getColumn(kSessionSeqColumn + 1));
     return s;
 }
 

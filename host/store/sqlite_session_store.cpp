@@ -80,6 +80,7 @@ SessionPage SqliteSessionStore::list_sessions(const std::string& owner, const Li
             "WHERE owner = ?1 AND updated_at <= ?2 AND (updated_at < ?2 OR seq > ?3) "
             "AND (?4 = '' OR instr(?4, ',' || session_type || ',') > 0) "
             "AND (?5 OR message_count > 0) "
+            "AND (?8 = 0 OR (?8 = 1) = (archived_at IS NULL)) "
             "ORDER BY updated_at DESC, seq ASC LIMIT ?6 OFFSET ?7");
         st->bind(1, owner);
         st->bind(2, after_updated);
@@ -88,6 +89,7 @@ SessionPage SqliteSessionStore::list_sessions(const std::string& owner, const Li
         st->bind(5, q.include_empty ? 1 : 0);
         st->bind(6, static_cast<std::int64_t>(q.limit) + 1);  // one extra row: is there a next page?
         st->bind(7, static_cast<std::int64_t>(q.offset));
+        st->bind(8, archive_filter_code(q.archived));
         SessionPage page;
         page.sessions.reserve(q.limit);
         std::int64_t last_seq = 0;
@@ -133,6 +135,21 @@ SessionInfo SqliteSessionStore::rename_session(const std::string& owner, const s
             st->bind(2, clock_());
             st->bind(3, id);
             st->bind(4, owner);
+            if (st->exec() == 0) throw session_not_found();
+        }
+        return fetch_session(c, owner, id);
+    });
+}
+
+SessionInfo SqliteSessionStore::set_archived(const std::string& owner, const std::string& id,
+                                             std::optional<std::int64_t> at_ms) {
+    return db_->write([&](Connection& c) {
+        {
+            auto st = c.prepare("UPDATE sessions SET archived_at = CASE WHEN ?1 IS NULL THEN NULL "
+                                "ELSE COALESCE(archived_at, ?1) END WHERE id = ?2 AND owner = ?3");
+            sqlite::bind_optional(*st, 1, at_ms);
+            st->bind(2, id);
+            st->bind(3, owner);
             if (st->exec() == 0) throw session_not_found();
         }
         return fetch_session(c, owner, id);

@@ -39,6 +39,7 @@ public:
                                const std::string& name) override;
     SessionInfo update_session(const std::string& owner, const std::string& id,
                                const SessionPatch& patch) override;
+    SessionInfo set_archived(const std::string& owner, const std::string& id, std::optional<std::int64_t> at_ms) override;
     SessionInfo add_token_usage(const std::string& owner, const std::string& id,
                                 const TokenUsage& usage) override;
     std::int64_t append_message(const std::string& owner, const std::string& id,

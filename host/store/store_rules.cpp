@@ -34,6 +34,15 @@ std::pair<std::int64_t, std::int64_t> decode_list_cursor(const std::string& curs
     throw invalid_argument("cursor is not one this server issued");
 }
 
+std::int64_t archive_filter_code(ArchiveFilter filter) {
+    switch (filter) {
+    case ArchiveFilter::include: return 0;
+    case ArchiveFilter::exclude: return 1;
+    case ArchiveFilter::only: return 2;
+    }
+    return 0;
+}
+
 std::string session_types_filter(const ListQuery& q) {
     if (q.session_types.empty()) return {};
     std::string types = ",";

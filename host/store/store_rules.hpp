@@ -26,6 +26,10 @@ std::pair<std::int64_t, std::int64_t> decode_list_cursor(const std::string& curs
 // ",user,scheduled," for the listing's type filter (one bound value), "" for every type.
 std::string session_types_filter(const ListQuery& query);
 
+// The listing's archive filter as one bound integer: 0 every session, 1 those not archived,
+// 2 only archived ones.
+std::int64_t archive_filter_code(ArchiveFilter filter);
+
 // Replace-then-merge of extension_data; null values in the merge remove keys.
 Json patched_extension_data(Json current, const SessionPatch& patch);
 

@@ -136,6 +136,38 @@ TEST_CASE("store: listing filters by type and by having messages") {
           ErrorKind::invalid_argument);
 }
 
+TEST_CASE("store: archiving hides a session from listings that ask, keeping its place and history") {
+    StoreFixture f;
+    const auto older = f.create();
+    f.store->append_message("alice", older.id, text_message("user", "kept"));
+    const auto newer = f.create();
+    const auto before = f.store->get_session("alice", older.id);
+
+    const auto archived = f.store->set_archived("alice", older.id, 1'700'000'000'000);
+    CHECK(archived.archived_at_ms == 1'700'000'000'000);
+    CHECK(archived.updated_at_ms == before.updated_at_ms);  // its place in the list is unchanged
+    CHECK(archived.message_count == 1);
+    // Archiving again keeps the first time.
+    CHECK(f.store->set_archived("alice", older.id, 1'800'000'000'000).archived_at_ms == 1'700'000'000'000);
+
+    CHECK(ids_of(f.store->list_sessions("alice", {}).sessions) == std::vector<std::string>{newer.id, older.id});
+    CHECK(ids_of(f.store->list_sessions("alice", {.archived = ArchiveFilter::exclude}).sessions) ==
+          std::vector<std::string>{newer.id});
+    CHECK(ids_of(f.store->list_sessions("alice", {.archived = ArchiveFilter::only}).sessions) ==
+          std::vector<std::string>{older.id});
+    CHECK(f.store->load_session("alice", older.id).conversation.size() == 1);
+    CHECK(session_to_json(archived)["archived_at"] == "2023-11-14T22:13:20Z");
+    CHECK_FALSE(session_to_json(f.store->get_session("alice", newer.id)).contains("archived_at"));
+
+    const auto back = f.store->set_archived("alice", older.id, std::nullopt);
+    CHECK_FALSE(back.archived_at_ms.has_value());
+    CHECK(f.store->list_sessions("alice", {.archived = ArchiveFilter::only}).sessions.empty());
+    // Another owner's session, or none at all, is not found and nothing changes.
+    CHECK(error_kind([&] { f.store->set_archived("bob", older.id, 1); }) == ErrorKind::not_found);
+    CHECK(error_kind([&] { f.store->set_archived("alice", "20260101_999", 1); }) == ErrorKind::not_found);
+    CHECK_FALSE(f.store->get_session("alice", older.id).archived_at_ms.has_value());
+}
+
 TEST_CASE("store: appending bumps updated_at and message_count") {
     StoreFixture f;
     const auto a = f.create();

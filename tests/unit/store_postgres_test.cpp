@@ -39,7 +39,7 @@ TEST_CASE("postgres store: a new database is migrated to the latest schema versi
     auto& server = shared_pg_server();
     const std::string url = server.create_database();
     auto db = std::make_shared<pg::Database>(pg::DatabaseOptions{.url = url});
-    CHECK(db->schema_version() == 5);
+    CHECK(db->schema_version() == 6);
     // Several instances starting at once: the advisory lock makes them migrate one at a time.
     std::vector<std::thread> starters;
     std::atomic<int> failures{0};
@@ -64,7 +64,7 @@ TEST_CASE("postgres store: a database from a newer gaggle is refused, naming bot
     const auto [kind, message] = error_of([&] { pg::Database db(pg::DatabaseOptions{.url = url}); });
     CHECK(kind == ErrorKind::internal);
     CHECK(message.find("version 7") != std::string::npos);
-    CHECK(message.find("version 5)") != std::string::npos);
+    CHECK(message.find("version 6)") != std::string::npos);
 }
 
 TEST_CASE("postgres store: a database gaggle did not create is refused, not modified") {
