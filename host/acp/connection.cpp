@@ -1,5 +1,6 @@
 #include "acp/connection.hpp"
 
+#include "acp/auth_methods.hpp"
 #include "acp/dictation_methods.hpp"
 #include "acp/goose_methods.hpp"
 #include "acp/mcp_servers.hpp"
@@ -17,6 +18,7 @@
 #include "agent/turn_service.hpp"
 #include "api/turn_input.hpp"
 #include "common/error.hpp"
+#include "store/timestamps.hpp"
 #include "mcp/extension_config.hpp"
 #include "recipe/slash_command_list.hpp"
 
@@ -106,13 +108,16 @@ void Connection::handle_request(const Incoming& m)
         else if (m.method == "session/list") result = list_sessions(app_.sessions, owner_, object_params(m));
         else if (m.method == "session/close") result = close_session(object_params(m));
         else if (m.method == "session/delete") result = delete_session(object_params(m));
+        else if (m.method == "session/archive") result = set_archived(object_params(m), true);
+        else if (m.method == "session/unarchive") result = set_archived(object_params(m), false);
         else if (m.method == "session/set_mode") result = set_mode(object_params(m));
         else if (m.method == "session/set_title") result = set_title(object_params(m));
         else if (m.method == "session/set_config_option") result = set_config_option(object_params(m));
         else if (m.method == "session/prompt") return prompt(m.id, object_params(m));
         else if (auto goose = call_goose_method(app_, owner_, m.method, m.params)) result = std::move(*goose);
         else if (auto dictation = call_dictation_method(app_, owner_, m.method, m.params)) result = std::move(*dictation);
-        else if (m.method == "authenticate") throw invalid_params("this agent offers no authentication methods (authMethods is empty)");
+        else if (m.method == "authenticate") result = authenticate(app_.providers, app_.config, object_params(m));
+        else if (m.method == "auth/status") result = (object_params(m), auth_status(app_.providers, app_.config));
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
         std::string opened; // a session the client just opened, told its commands after the answer
         if (m.method == "session/new") opened = result["sessionId"].get<std::string>();
@@ -147,11 +152,13 @@ Json Connection::initialize(const Json& params)
                  {{"loadSession", true},
                   {"promptCapabilities", {{"image", true}, {"audio", false}, {"embeddedContext", true}}},
                   {"mcpCapabilities", {{"http", true}, {"sse", true}}},
+                  // auth/status is still unstable in the ACP schema.
+                  {"auth", {{"status", Json::object()}}},
                   // title is session/set_title, still unstable in the ACP schema.
                   {"sessionCapabilities",
                    {{"list", Json::object()}, {"delete", Json::object()}, {"resume", Json::object()}, {"fork", Json::object()},
-                    {"close", Json::object()}, {"title", Json::object()}}}}},
-                {"authMethods", Json::array()},
+                    {"close", Json::object()}, {"title", Json::object()}, {"archive", Json::object()}}}}},
+                {"authMethods", auth_methods()},
                 {"agentInfo", {{"name", "gaggle"}, {"title", "Gaggle"}, {"version", GAGGLE_VERSION}}}};
 }
 
@@ -264,6 +271,16 @@ Json Connection::delete_session(const Json& params)
         return 0;
     });
     app_.agents.forget(id);
+    return Json::object();
+}
+
+// Archiving first ends the session's work here as session/close does (the schema asks for it);
+// both keep the id and the history, and only change which listings show the session.
+Json Connection::set_archived(const Json& params, bool archive)
+{
+    const std::string id = required_string(params, "sessionId");
+    if (archive) close_session(params);
+    with_session(id, [&] { return app_.sessions.set_archived(owner_, id, archive ? std::optional(now_unix_ms()) : std::nullopt); });
     return Json::object();
 }
 

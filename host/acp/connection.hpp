@@ -48,6 +48,8 @@ private:
     Json fork_session(const Json& params);
     Json close_session(const Json& params);
     Json delete_session(const Json& params);
+    // session/archive (archive = true) and session/unarchive.
+    Json set_archived(const Json& params, bool archive);
     Json set_mode(const Json& params);
     Json set_title(const Json& params);
     Json set_config_option(const Json& params);

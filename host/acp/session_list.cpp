@@ -11,9 +11,28 @@
 namespace gaggle::acp {
 namespace {
 
+// Every listed session says whether it is archived: the archive capability promises it.
 Json session_info(const SessionInfo& s)
 {
-    return Json{{"sessionId", s.id}, {"cwd", s.working_dir}, {"title", s.name}, {"updatedAt", format_rfc3339_utc(s.updated_at_ms)}};
+    return Json{{"sessionId", s.id},
+                {"cwd", s.working_dir},
+                {"title", s.name},
+                {"updatedAt", format_rfc3339_utc(s.updated_at_ms)},
+                {"archived", s.archived_at_ms.has_value()}};
+}
+
+// `archived`: absent or null is "exclude"; a value this agent does not know is -32602, as the
+// schema asks, never read as the default.
+ArchiveFilter archive_filter(const Json& params)
+{
+    auto it = params.find("archived");
+    if (it == params.end() || it->is_null()) return ArchiveFilter::exclude;
+    if (!it->is_string()) throw invalid_params("`archived` must be \"exclude\", \"include\" or \"only\"");
+    const auto& value = it->get_ref<const std::string&>();
+    if (value == "exclude") return ArchiveFilter::exclude;
+    if (value == "include") return ArchiveFilter::include;
+    if (value == "only") return ArchiveFilter::only;
+    throw invalid_params("`archived` filter \"" + value.substr(0, 64) + "\" is not supported (exclude, include, only)");
 }
 
 } // namespace
@@ -25,6 +44,7 @@ Json list_sessions(SessionStore& store, const std::string& owner, const Json& pa
     ListQuery query;
     query.session_types = {"user", "scheduled"}; // what GET /sessions lists
     query.cursor = optional_string(params, "cursor");
+    query.archived = archive_filter(params);
 
     Json sessions = Json::array();
     std::size_t scanned = 0;

@@ -226,15 +226,16 @@ const ProviderEntry* ProviderCatalog::find(const std::string& name) const noexce
     return find_locked(name);
 }
 
-bool ProviderCatalog::is_configured(const ProviderEntry& entry) const
+std::vector<std::string> ProviderCatalog::missing_config(const ProviderEntry& entry) const
 {
+    std::vector<std::string> missing;
     for (const auto& key : entry.metadata["config_keys"]) {
         if (!key.value("required", false)) continue;
         const std::string name = key.value("name", std::string());
         const bool present = key.value("secret", false) ? config_.get_secret(name).has_value() : config_.get(name).has_value();
-        if (!present && !key.contains("default")) return false;
+        if (!present && !key.contains("default")) missing.push_back(name);
     }
-    return true;
+    return missing;
 }
 
 Json ProviderCatalog::details() const

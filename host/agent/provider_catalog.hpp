@@ -47,7 +47,9 @@ public:
     std::vector<ProviderEntry> entries() const;
     const ProviderEntry* find(const std::string& name) const noexcept;
     // Every required config key (secret or not) has a value.
-    bool is_configured(const ProviderEntry& entry) const;
+    bool is_configured(const ProviderEntry& entry) const { return missing_config(entry).empty(); }
+    // The names of the required config keys that have neither a value nor a default.
+    std::vector<std::string> missing_config(const ProviderEntry& entry) const;
     // ProviderDetails JSON for every provider.
     Json details() const;
     // The context limit of a model: the provider's known model, else 128k.

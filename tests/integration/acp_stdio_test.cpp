@@ -35,7 +35,7 @@ TEST_CASE("ACP stdio: initialize, a new session and a prompt streamed as chunks;
     CHECK(r["init"]["protocolVersion"] == 1);
     CHECK(r["init"]["agentCapabilities"]["loadSession"] == true);
     CHECK(r["init"]["agentCapabilities"]["promptCapabilities"]["embeddedContext"] == true);
-    CHECK(r["init"]["authMethods"] == Json::array());
+    CHECK(r["init"]["authMethods"].size() == 1); // provider-credentials: see the authenticate case
     CHECK(r["stopReason"] == "end_turn");
     CHECK(updates_of(r, "agent_message_chunk").size() == 3);
     CHECK(chunk_text(r, "agent_message_chunk") == "Hello there");
@@ -244,6 +244,25 @@ TEST_CASE("ACP stdio: sessions are listed, retitled, put in a mode, closed, resu
     CHECK(r["deleteAgain"].is_object());
     CHECK(r["resumeUnknown"]["code"] == -32002);
 
+    // Archived: out of the default listing, in "only" and "include", flagged on every entry, in
+    // REST with its time; unarchived, back. A filter the agent does not know is refused.
+    CHECK(caps["sessionCapabilities"].contains("archive"));
+    const Json& archived = r["archived"];
+    auto listed_ids = [](const Json& listing) {
+        std::set<std::string> ids;
+        for (const auto& s : listing["sessions"]) ids.insert(s["sessionId"].get<std::string>());
+        return ids;
+    };
+    CHECK(listed_ids(archived["afterArchive"]) == std::set<std::string>{kept});
+    CHECK(listed_ids(archived["onlyArchived"]) == std::set<std::string>{forked});
+    CHECK(archived["onlyArchived"]["sessions"][0]["archived"] == true);
+    CHECK(listed_ids(archived["withArchived"]) == std::set<std::string>{kept, forked});
+    for (const auto& s : archived["withArchived"]["sessions"]) CHECK(s["archived"] == (s["sessionId"] == forked));
+    CHECK(archived["badArchived"]["code"] == -32602);
+    CHECK(archived["archiveUnknown"]["code"] == -32002);
+    CHECK(listed_ids(archived["afterUnarchive"]) == std::set<std::string>{kept, forked});
+    CHECK_FALSE(h.session(forked).contains("archived_at"));
+
     // Each session opened (two new, one resumed, one forked) is told the slash commands a prompt may start with.
     const auto commands = updates_of(r, "available_commands_update");
     CHECK(commands.size() == 4);
@@ -339,6 +358,30 @@ TEST_CASE("ACP stdio: goose's _goose/* methods read and change providers, config
 
     CHECK(r["badParams"]["code"] == -32602);
     CHECK(r["unknownMethod"]["code"] == -32601);
+}
+
+TEST_CASE("ACP stdio: authenticate checks the configured provider's credentials; auth/status reports them")
+{
+    AgentHarness h(json::array({scripted_text("unused")}));
+    // Anthropic is configured, without its key; openai's key is in the environment.
+    const Json auth = run_client(h, "auth", {{"GOOSE_PROVIDER", "anthropic"}, {"GOOSE_DISABLE_KEYRING", "1"}}).result;
+    REQUIRE(auth["methods"].size() == 1);
+    CHECK(auth["methods"][0]["id"] == "provider-credentials");
+    CHECK(auth["capabilities"].contains("status"));
+    CHECK(auth["wrongMethod"]["code"] == -32602);
+    CHECK(auth["missing"]["code"] == -32000);
+    CHECK(auth["missing"]["message"].get<std::string>().find("ANTHROPIC_API_KEY") != std::string::npos);
+    CHECK(auth["statusMissing"]["state"] == "unauthenticated");
+    auto active_of = [](const Json& status, const std::string& label) -> std::optional<bool> {
+        for (const auto& a : status["accounts"])
+            if (a["label"] == label) return a["active"].get<bool>();
+        return std::nullopt;
+    };
+    CHECK(active_of(auth["statusMissing"], "OpenAI") == false);  // usable, not the configured one
+    CHECK_FALSE(active_of(auth["statusMissing"], "Anthropic").has_value());
+    CHECK(auth["authenticated"].is_object());
+    CHECK(auth["after"]["state"] == "authenticated");
+    CHECK(active_of(auth["after"], "Anthropic") == true);
 }
 
 TEST_CASE("ACP stdio: a storm of malformed params over every method is answered with client errors; the agent lives on")

@@ -414,7 +414,18 @@ async function sessionsScenario() {
       // The agent answers -32002; the SDK, as ACP recommends, makes that a success: the end state is the same.
       const deleteAgain = await ctx.request(s.delete, { sessionId: dropped });
       const resumeUnknown = await errorOf(() => ctx.request(s.resume, { sessionId: "20990101_9", cwd }));
+      // session/archive and session/unarchive are unstable in the schema: known by name.
+      await ctx.request("session/archive", { sessionId: forked.sessionId });
+      const afterArchive = await ctx.request(s.list, { cwd });
+      const onlyArchived = await ctx.request(s.list, { cwd, archived: "only" });
+      const withArchived = await ctx.request(s.list, { cwd, archived: "include" });
+      const badArchived = await errorOf(() => ctx.request(s.list, { archived: "sometimes" }));
+      const archiveUnknown = await errorOf(() => ctx.request("session/archive", { sessionId: "20990101_9" }));
+      await ctx.request("session/unarchive", { sessionId: forked.sessionId });
+      const afterUnarchive = await ctx.request(s.list, { cwd });
+      const archived = { afterArchive, onlyArchived, withArchived, badArchived, archiveUnknown, afterUnarchive };
       return {
+        archived,
         init, kept, dropped, newModes: created.modes, badMode, modelOption, choice, setModel, badConfig, badModel, titled, badTitle, stopReason: prompted.stopReason, badImage,
         listed, elsewhere, badCursor, resumed, forked, forkUnknown, afterDelete, deleteAgain, resumeUnknown, updates, permissions,
       };
@@ -488,6 +499,26 @@ async function gooseScenario() {
   );
 }
 
+// Authentication is the configured provider's credentials. Run with GOOSE_PROVIDER=anthropic and
+// no Anthropic key: authenticate names the key, and succeeds once it is set. auth/status is
+// unstable in the schema: known by name.
+async function authScenario() {
+  return withAgent(
+    () => ({ outcome: { outcome: "cancelled" } }),
+    async (ctx) => {
+      const init = await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION, clientCapabilities: {} });
+      const auth = { methods: init.authMethods, capabilities: init.agentCapabilities.auth };
+      auth.wrongMethod = await errorOf(() => ctx.request("authenticate", { methodId: "password" }));
+      auth.missing = await errorOf(() => ctx.request("authenticate", { methodId: "provider-credentials" }));
+      auth.statusMissing = await ctx.request("auth/status", {});
+      await ctx.request("_goose/secret/upsert", { key: "ANTHROPIC_API_KEY", value: "sk-ant-test" });
+      auth.authenticated = await ctx.request("authenticate", { methodId: "provider-credentials" });
+      auth.after = await ctx.request("auth/status", {});
+      return auth;
+    },
+  );
+}
+
 // Lines the SDK would never send, written by hand; every answer is collected by id.
 async function rawScenario() {
   const child = startAgent();
@@ -525,6 +556,7 @@ async function stormScenario() {
   const methods = [
     "initialize", "authenticate", "session/new", "session/load", "session/resume", "session/fork", "session/list", "session/close",
     "session/delete", "session/set_mode", "session/set_title", "session/set_config_option", "session/prompt", "session/get",
+    "session/archive", "session/unarchive", "auth/status",
     "_goose/session/export", "_goose/session/import", "_goose/session/provider/update", "_goose/providers/list",
     "_goose/providers/details", "_goose/providers/models", "_goose/config/read", "_goose/config/upsert",
     "_goose/config/remove", "_goose/working_dir/update", "_goose/tools", "_goose/secret/check", "_goose/secret/upsert",
@@ -583,7 +615,7 @@ async function stormScenario() {
   return { results, unreadable, afterInit: answers.get(id - 1), afterNew: answers.get(id), exitCode: await exitOf(child) };
 }
 
-const scenarios = { storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, ws: wsScenario, editor: editorScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
+const scenarios = { auth: authScenario, storm: stormScenario, goose: gooseScenario, sessions: sessionsScenario, http: httpScenario, ws: wsScenario, editor: editorScenario, mcp: mcpScenario, prompt: promptScenario, permission: permissionScenario, cancel: cancelScenario, load: loadScenario, raw: rawScenario };
 if (!scenarios[scenario]) finish({ error: `unknown scenario ${scenario}` }, 2);
 else
   scenarios[scenario]().then(
