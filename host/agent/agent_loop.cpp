@@ -201,7 +201,7 @@ void loop_with_retries(TurnContext& ctx)
                                                    std::to_string(attempt) + " of " + std::to_string(policy->max_retries) + ")");
         if (policy->on_failure) run_recipe_command(*policy->on_failure, ctx.session.working_dir, policy->on_failure_timeout, ctx.cancel);
         ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, initial);
-        ctx.history = initial;
+        ctx.replace_history(initial);
         ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", initial}});
         loop(ctx);
     }
@@ -248,11 +248,14 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
         user_message = accept_user_message(request.user_message);
         if (request.override_conversation) {
             services.store.replace_conversation(request.owner, request.session_id, *request.override_conversation);
-            ctx.history = *request.override_conversation;
+            ctx.replace_history(*request.override_conversation);
         } else {
-            // Parsed once here; the turn keeps it in step with the store from now on.
-            services.store.for_each_message(request.owner, request.session_id,
-                                            [&](std::string_view raw) { ctx.history.push_back(Json::parse(raw)); });
+            // Parsed once here; the turn keeps it in step with the store from now on. The stored
+            // text is kept too: it is what the provider request sends for these messages.
+            services.store.for_each_message(request.owner, request.session_id, [&](std::string_view raw) {
+                ctx.history.push_back(Json::parse(raw));
+                ctx.history_text.emplace_back(raw);
+            });
         }
         std::vector<Json> first{user_message};
         ctx.history.push_back(user_message);

@@ -141,7 +141,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
         rewritten.push_back(std::move(m));
     }
     for (auto& m : added) rewritten.push_back(std::move(m));
-    ctx.history = rewritten;
+    ctx.replace_history(rewritten);
     reset_context_tokens(ctx);
     ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", rewritten}});
     ctx.emit_notification("inlineMessage", "Compaction complete");

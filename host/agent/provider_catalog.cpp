@@ -273,13 +273,34 @@ Json ProviderCatalog::connection_for(const ProviderEntry& entry) const
     return c;
 }
 
-ProviderOutcome ProviderCatalog::stream(const ProviderEntry& entry, Json request,
-                                        const std::function<void(const Json&)>& on_event, const CancelToken& cancel) const
+std::string ProviderCatalog::request_text(const ProviderEntry& entry, Json request) const
 {
     request["schema"] = "gaggle.chat/1";
     request["provider"] = entry.name;
     if (Json c = connection_for(entry); !c.is_null()) request["connection"] = c;
-    const std::string text = request.dump();
+    return request.dump();
+}
+
+ProviderOutcome ProviderCatalog::stream(const ProviderEntry& entry, Json request,
+                                        const std::function<void(const Json&)>& on_event, const CancelToken& cancel) const
+{
+    return stream_text(entry, request_text(entry, std::move(request)), on_event, cancel);
+}
+
+ProviderOutcome ProviderCatalog::stream(const ProviderEntry& entry, Json request, std::string_view messages_json,
+                                        const std::function<void(const Json&)>& on_event, const CancelToken& cancel) const
+{
+    request.erase("messages");
+    std::string text = request_text(entry, std::move(request));  // "{...}": never empty, it has "schema"
+    text.pop_back();
+    text.reserve(text.size() + messages_json.size() + 14);
+    text.append(",\"messages\":").append(messages_json).push_back('}');
+    return stream_text(entry, text, on_event, cancel);
+}
+
+ProviderOutcome ProviderCatalog::stream_text(const ProviderEntry& entry, const std::string& text,
+                                             const std::function<void(const Json&)>& on_event, const CancelToken& cancel) const
+{
     struct Ctx {
         const std::function<void(const Json&)>* on_event;
     } ctx{&on_event};

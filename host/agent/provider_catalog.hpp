@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <string_view>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -58,6 +59,10 @@ public:
     // [blocking] Streams one completion; each event JSON goes to on_event on this thread.
     ProviderOutcome stream(const ProviderEntry& entry, Json request, const std::function<void(const Json&)>& on_event,
                            const CancelToken& cancel) const;
+    // The same, with the request's `messages` given as the text of a JSON array (a turn's stored
+    // conversation, sent without parsing or copying it again); `request` holds the rest.
+    ProviderOutcome stream(const ProviderEntry& entry, Json request, std::string_view messages_json,
+                           const std::function<void(const Json&)>& on_event, const CancelToken& cancel) const;
     // [blocking] The provider's model names, or throws gaggle::Error: 400 for the caller's
     // credentials or request, 429 rate limited, 502 an upstream failure, 504 an upstream timeout.
     // `api_key`, when given, is tried instead of the configured one (detect-provider).
@@ -77,6 +82,11 @@ private:
     std::variant<ProviderEntry, std::string> declarative_entry(const Json& decl) const;
     const ProviderEntry* find_locked(const std::string& name) const noexcept;
     Json connection_for(const ProviderEntry& entry) const;
+    // The request's text with schema, provider and connection added (then `,"messages":...` may
+    // be spliced in before its closing brace).
+    std::string request_text(const ProviderEntry& entry, Json request) const;
+    ProviderOutcome stream_text(const ProviderEntry& entry, const std::string& text, const std::function<void(const Json&)>& on_event,
+                                const CancelToken& cancel) const;
 
     const PluginRegistry& plugins_;
     const Config& config_;

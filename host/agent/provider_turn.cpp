@@ -19,9 +19,6 @@ std::optional<Json> ProviderReply::assistant_message() const
 
 Json build_chat_request(const TurnContext& ctx, const std::string& system_prompt)
 {
-    Json messages = Json::array();
-    for (const auto& m : ctx.history)
-        if (agent_visible(m)) messages.push_back(m);
     Json settings = Json::object();
     if (ctx.session.model_config && ctx.session.model_config->is_object()) {
         const Json& mc = *ctx.session.model_config;
@@ -30,12 +27,11 @@ Json build_chat_request(const TurnContext& ctx, const std::string& system_prompt
     }
     return Json{{"model", ctx.model},
                 {"system", system_prompt},
-                {"messages", std::move(messages)},
                 {"tools", ctx.mode == "chat" ? Json::array() : ctx.tools.provider_tools()},
                 {"settings", settings}};
 }
 
-ProviderReply call_provider(TurnContext& ctx, const Json& request)
+ProviderReply call_provider(TurnContext& ctx, Json request)
 {
     ProviderReply reply;
     reply.message_id = new_message_id();
@@ -71,7 +67,7 @@ ProviderReply call_provider(TurnContext& ctx, const Json& request)
             reply.usage = {e.value("input_tokens", std::int64_t{0}), e.value("output_tokens", std::int64_t{0})};
         }
     };
-    reply.outcome = ctx.services.providers.stream(*ctx.provider, request, on_event, ctx.cancel);
+    reply.outcome = ctx.services.providers.stream(*ctx.provider, std::move(request), ctx.agent_visible_json(), on_event, ctx.cancel);
     return reply;
 }
 

@@ -28,8 +28,10 @@ struct ProviderReply {
     std::optional<Json> assistant_message() const;
 };
 
-// Builds the gaggle.chat/1 request from the turn's in-memory agent-visible history.
+// The gaggle.chat/1 request for the turn's agent-visible history: everything but `messages`,
+// which call_provider() splices in as text (TurnContext::agent_visible_json), so a provider round
+// neither copies nor re-serialises the stored conversation.
 Json build_chat_request(const TurnContext& ctx, const std::string& system_prompt);
-ProviderReply call_provider(TurnContext& ctx, const Json& request);
+ProviderReply call_provider(TurnContext& ctx, Json request);
 
 } // namespace gaggle

@@ -20,7 +20,7 @@ std::string trim(std::string s)
 void clear_conversation(TurnContext& ctx)
 {
     ctx.services.store.replace_conversation(ctx.owner, ctx.session_id, {});
-    ctx.history.clear();
+    ctx.replace_history({});
     reset_context_tokens(ctx);
     ctx.emit(Json{{"type", "UpdateConversation"}, {"conversation", Json::array()}});
     ctx.emit_notification("inlineMessage", "Conversation cleared");

@@ -16,6 +16,32 @@ void TurnContext::persist(std::vector<Json> messages, std::optional<TokenUsage> 
     for (auto& m : messages) history.push_back(std::move(m));
 }
 
+void TurnContext::replace_history(std::vector<Json> messages)
+{
+    history = std::move(messages);
+    history_text.clear();
+}
+
+std::string TurnContext::agent_visible_json()
+{
+    if (history_text.size() > history.size()) history_text.clear();  // a pop_back: dump again
+    while (history_text.size() < history.size())
+        history_text.push_back(history[history_text.size()].dump(-1, ' ', false, Json::error_handler_t::replace));
+    std::size_t bytes = 2;
+    for (std::size_t i = 0; i < history.size(); ++i)
+        if (agent_visible(history[i])) bytes += history_text[i].size() + 1;
+    std::string out;
+    out.reserve(bytes);
+    out += '[';
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        if (!agent_visible(history[i])) continue;
+        if (out.size() > 1) out += ',';
+        out += history_text[i];
+    }
+    out += ']';
+    return out;
+}
+
 void TurnContext::barrier()
 {
     if (!unsynced) return;

@@ -45,8 +45,13 @@ struct TurnContext {
     const CancelToken& cancel;
     EventEmitter emit;
     // The whole conversation, parsed once when the turn starts and kept in step with the store
-    // by persist(), so a provider round never re-reads or re-parses stored messages.
+    // by persist(), so a provider round never re-reads or re-parses stored messages. Grows only
+    // by persist() (and by push_back while the turn loads it); anything else that changes it
+    // goes through replace_history(), which keeps history_text honest.
     std::vector<Json> history{};
+    // history[i] as JSON text, for the provider request: the stored text of the messages read
+    // from the store, the rest dumped once when first needed. Never longer than `history`.
+    std::vector<std::string> history_text{};
     bool unsynced = false;         // a deferred step is not yet known to be on disk
 
     // Stores one step (messages, usage, name) in one transaction that does not wait for the
@@ -56,6 +61,10 @@ struct TurnContext {
     // The durability barrier: one fsync that makes every earlier step durable. Called before a
     // tool with side effects runs and before Finish.
     void barrier();
+    // Sets the whole conversation (compaction, a retry, /clear, an override); drops history_text.
+    void replace_history(std::vector<Json> messages);
+    // The agent-visible messages as the text of one JSON array, without copying a message.
+    std::string agent_visible_json();
     bool deny_on_approval = false; // TurnRequest::deny_on_approval
     bool client_runs_frontend_tools = false; // TurnRequest::client_runs_frontend_tools, when attended
     std::shared_ptr<ClientToolRunner> client_tools{}; // TurnRequest::client_tools
