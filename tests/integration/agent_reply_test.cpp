@@ -518,3 +518,35 @@ TEST_CASE("GOOSE_MAX_TURNS stops a loop that keeps calling tools")
     auto s = h.session(id);
     CHECK(s["conversation"].back()["content"][0]["text"].get<std::string>().find("maximum number of actions") != std::string::npos);
 }
+
+TEST_CASE("override_conversation replaces the history the model is sent, on that turn and the turns after")
+{
+    AgentHarness h(json::array({text_reply({"first answer"}), text_reply({"second answer"}), text_reply({"third answer"})}));
+    const std::string id = h.start_session();
+    h.reply_all(id, "first question");
+
+    // The client sends an edited history with its next message, as the desktop does after an edit.
+    Json edited = Json::array({AgentHarness::user_message("edited question"), AgentHarness::user_message("edited context")});
+    edited[1]["role"] = "assistant";
+    SseClient c(h.server().port(), "POST", "/reply",
+                Json{{"session_id", id}, {"user_message", AgentHarness::user_message("second question")}, {"override_conversation", edited}}.dump(),
+                std::map<std::string, std::string>{{"X-Secret-Key", h.server().secret()}, {"Content-Type", "application/json"}});
+    REQUIRE(c.status() == 200);
+    CHECK(streamed_text(data_events(c.rest())) == "second answer");
+    h.reply_all(id, "third question");
+
+    const auto requests = h.provider().requests();
+    REQUIRE(requests.size() == 3);
+    for (std::size_t i : {1u, 2u}) {
+        INFO(i);
+        const std::string sent = requests[i].json()["messages"].dump();
+        CHECK(sent.find("edited question") != std::string::npos);
+        CHECK(sent.find("edited context") != std::string::npos);
+        CHECK(sent.find("first question") == std::string::npos);
+        CHECK(sent.find("first answer") == std::string::npos);
+    }
+    const std::string third = requests[2].json()["messages"].dump();
+    CHECK(third.find("second answer") != std::string::npos);
+    CHECK(third.find("third question") != std::string::npos);
+    CHECK(h.session(id)["conversation"].size() == 6);  // edited (2), second exchange, third exchange
+}
