@@ -27,9 +27,8 @@ std::string TurnContext::agent_visible_json()
     if (history_text.size() > history.size()) history_text.clear();  // a pop_back: dump again
     while (history_text.size() < history.size())
         history_text.push_back(history[history_text.size()].dump(-1, ' ', false, Json::error_handler_t::replace));
-    std::size_t bytes = 2;
-    for (std::size_t i = 0; i < history.size(); ++i)
-        if (agent_visible(history[i])) bytes += history_text[i].size() + 1;
+    std::size_t bytes = 2;  // an upper bound: asking agent_visible() twice per message costs more than the slack
+    for (const auto& text : history_text) bytes += text.size() + 1;
     std::string out;
     out.reserve(bytes);
     out += '[';

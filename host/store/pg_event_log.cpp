@@ -13,7 +13,10 @@
 namespace gaggle {
 namespace {
 
-constexpr const char* kChannel = "gaggle_session_events";
+// One spelling of the channel, for the writer's pg_notify and the listener's LISTEN.
+#define GAGGLE_EVENT_CHANNEL "gaggle_session_events"
+constexpr const char* kChannel = GAGGLE_EVENT_CHANNEL;
+constexpr const char* kListen = "LISTEN " GAGGLE_EVENT_CHANNEL;
 constexpr std::size_t kBatchEvents = 500;
 constexpr std::size_t kBatchBytes = 8 * 1024 * 1024;
 // A resume further back than the in-memory replay buffer keeps is a reload there too.
@@ -186,7 +189,7 @@ void PgEventLog::start(std::function<void(const SharedEvent&)> deliver)
 std::unique_ptr<pg::Connection> PgEventLog::listening_connection()
 {
     auto c = db_->open_dedicated();
-    c->run("LISTEN gaggle_session_events");
+    c->run(kListen);
     return c;
 }
 
