@@ -75,6 +75,7 @@ public:
     pid_t pid() const { return pid_; }
     const std::filesystem::path& root() const { return root_; }
     long rss_kb() const { return bench::rss_kb(pid_); }
+    long long cpu_ns() const { return bench::cpu_ns(pid_); }
 
     // One request on a new connection; returns the status and, when `out` is given, the body.
     int call(const std::string& method, const std::string& path, const std::string& body, std::string* out = nullptr) const

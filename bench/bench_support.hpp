@@ -2,6 +2,7 @@
 // Small helpers the benchmarks share: timing and order statistics.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -31,6 +32,20 @@ inline long rss_kb(pid_t pid)
     while (std::getline(in, line))
         if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
     return 0;
+}
+
+// CPU time process `pid` has used in its live threads, in nanoseconds (the scheduler's own
+// count, /proc/<pid>/task/*/schedstat: precise where utime's 10 ms ticks are not).
+inline long long cpu_ns(pid_t pid)
+{
+    long long total = 0;
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream in(task.path() / "schedstat");
+        long long ns = 0;
+        if (in >> ns) total += ns;
+    }
+    return total;
 }
 
 } // namespace gaggle::bench

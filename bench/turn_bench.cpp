@@ -71,6 +71,14 @@ std::string turn(const BenchServer& server, const std::string& session_id)
     return body;
 }
 
+// CPU time of this process (the bench's client, the scripted model and, for direct calls, the plugin).
+long long process_cpu_ns()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
 // The plugin called directly: the same request bytes the host would build, minus the host.
 double direct_turn_ms(const gaggle::LoadedPlugin& plugin, const std::string& request)
 {
@@ -247,7 +255,9 @@ int main(int argc, char** argv)
             .dump();
     std::vector<double> direct, host, tool;
     for (int i = 0; i < 3; ++i) direct_turn_ms(*openai, request); // warm up
+    const long long direct_cpu_before = process_cpu_ns();
     for (int i = 0; i < turns; ++i) direct.push_back(direct_turn_ms(*openai, request));
+    const double direct_cpu_us = static_cast<double>(process_cpu_ns() - direct_cpu_before) / 1e3 / turns;
 
     std::map<std::string, std::string> env;
     if (const char* sync = getenv("BENCH_DB_SYNC")) env["GAGGLE_DB_SYNC"] = sync;
@@ -255,14 +265,18 @@ int main(int argc, char** argv)
     const std::string dir = server.root().string();
     const std::string session = start_session(server, dir);
     for (int i = 0; i < 3; ++i) turn(server, start_session(server, dir));
-    for (int i = 0; i < turns; ++i) {
-        // A fresh session per turn keeps the history (and so the request) the same size as direct.
-        const std::string s = start_session(server, dir);
+    // A fresh session per turn keeps the history (and so the request) the same size as direct.
+    std::vector<std::string> fresh;
+    for (int i = 0; i < turns; ++i) fresh.push_back(start_session(server, dir));
+    const long long server_cpu_before = server.cpu_ns(), own_cpu_before = process_cpu_ns();
+    for (const auto& s : fresh) {
         const auto t = Clock::now();
         const std::string body = turn(server, s);
         host.push_back(ms_since(t));
         if (body.find("\"Finish\"") == std::string::npos) throw std::runtime_error("turn did not finish: " + body.substr(0, 300));
     }
+    const double server_cpu_us = static_cast<double>(server.cpu_ns() - server_cpu_before) / 1e3 / turns;
+    const double host_side_cpu_us = static_cast<double>(process_cpu_ns() - own_cpu_before) / 1e3 / turns;
 
     const double fsync_ms = fsync_floor_ms(dir, turns);
 
@@ -408,6 +422,10 @@ int main(int argc, char** argv)
     std::printf("  host added beyond that request %.3f ms per turn\n", h - ds);
     std::printf("  one fsync on this disk (floor) median %.3f ms (4 KiB write + fdatasync in the data dir)\n", fsync_ms);
     std::printf("  host added beyond that fsync   %.3f ms per turn\n", h - d - fsync_ms);
+    // CPU is what the host really spends (2 cores shared by server, client and model, so wall time
+    // also pays for waiting on each other): the server's own, and this process's beside direct's.
+    std::printf("  CPU per plain turn             server %.0f us; client + model %.0f us (direct: plugin + model %.0f us)\n",
+                server_cpu_us, host_side_cpu_us, direct_cpu_us);
     const double tool_base = median(direct_tool) + d;
     std::printf("  turn with one tool call        median %.3f ms (two provider calls; direct %.3f ms)\n", median(tool), tool_base);
     std::printf("  host added, one tool round     %.3f ms per turn (target <= 3 ms)\n", median(tool) - tool_base);
