@@ -1,5 +1,7 @@
 #include "http/stream_writer.hpp"
 
+#include "common/wake_batch.hpp"
+
 #include <Poco/Exception.h>
 #include <spdlog/spdlog.h>
 
@@ -115,10 +117,18 @@ void StreamWriter::signal()
 void StreamWriter::wake(Stream& stream)
 {
     if (stream.queued.exchange(true)) return; // already due for a pull that will see this event too
+    // In a burst (one network read of a provider's reply) the pull waits for the burst's end, so
+    // its events go out in one write. By id: the stream may close before the burst ends.
+    const HeldWake held{[](void* writer, std::uint64_t id) { static_cast<StreamWriter*>(writer)->mark_ready(id); }, this, stream.id};
+    if (!hold_wake(held)) mark_ready(stream.id);
+}
+
+void StreamWriter::mark_ready(std::uint64_t id)
+{
     bool first;
     {
         std::lock_guard lock(mutex_);
-        ready_.push_back(stream.id);
+        ready_.push_back(id);
         first = !signalled_;
         signalled_ = true;
     }

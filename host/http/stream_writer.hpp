@@ -86,6 +86,7 @@ private:
     void run();
     void signal();
     void wake(Stream& stream);
+    void mark_ready(std::uint64_t id); // any thread: service the stream on the next loop
     void register_stream(Adoption adoption);
     void service(Stream& stream);               // pull what is ready, send it
     void on_socket(Stream& stream, std::uint32_t events);

@@ -1,5 +1,6 @@
 #include "net/outbound_http.hpp"
 
+#include "common/wake_batch.hpp"
 #include "net/connection_pool.hpp"
 #include "net/resolver.hpp"
 #include "net/tls_context.hpp"
@@ -222,6 +223,8 @@ private:
                 r = parser.finish();
             } else {
                 watch_->extend(idle_timeout_);
+                // What the receiver makes of one read (often many events) reaches its clients in one write.
+                const WakeBatch burst;
                 r = parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
             }
             switch (r) {

@@ -1,6 +1,7 @@
 // The parts behind scalable event streams: the writer's framing and batching over a real loopback
 // socket, the bus's publish notification, and the per-client connection cap.
 #include "agent/event_bus.hpp"
+#include "common/wake_batch.hpp"
 #include "http/client_limit.hpp"
 #include "http/stream_writer.hpp"
 
@@ -97,6 +98,58 @@ TEST_CASE("stream writer: sends the head, batches what is ready into one chunk, 
     writer.stop();
     CHECK(state->detached);
     CHECK(slot.use_count() == 1); // the stream let go of its hold
+}
+
+TEST_CASE("stream writer: events woken during one burst (a WakeBatch) go out in one chunk when it ends")
+{
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    Poco::Net::StreamSocket client(listener.address());
+    StreamWriter writer;
+    writer.start();
+    auto state = std::make_shared<ScriptedFeed::State>();
+    writer.adopt(listener.acceptConnection(), "HTTP/1.1 200 OK\r\n\r\n", std::make_unique<ScriptedFeed>(state), nullptr);
+    read_until(client, "\r\n\r\n");
+    {
+        const WakeBatch burst;
+        for (const char* event : {"data: a\n\n", "data: b\n\n", "data: c\n\n"}) {
+            {
+                std::lock_guard lock(state->mutex);
+                state->text += event;
+                state->wake();
+            }
+            // Time enough for the writer to pull and send the first event alone, were it woken.
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        }
+    }
+    CHECK(read_until(client, "data: c\n\n\r\n") == "1b\r\ndata: a\n\ndata: b\n\ndata: c\n\n\r\n");
+    // Outside a burst a wake is not held: the next event goes out on its own.
+    {
+        std::lock_guard lock(state->mutex);
+        state->text = "data: d\n\n";
+        state->end = true;
+        state->wake();
+    }
+    CHECK(read_until(client, "0\r\n\r\n") == "9\r\ndata: d\n\n\r\n0\r\n\r\n");
+    writer.stop();
+}
+
+TEST_CASE("wake batch: holds wakes only while open, runs each distinct one once when the outermost closes")
+{
+    std::vector<std::uint64_t> ran;
+    const auto record = [](void* target, std::uint64_t arg) { static_cast<std::vector<std::uint64_t>*>(target)->push_back(arg); };
+    CHECK_FALSE(hold_wake({record, &ran, 1})); // no batch: the caller wakes now
+    {
+        const WakeBatch outer;
+        CHECK(hold_wake({record, &ran, 1}));
+        {
+            const WakeBatch inner;
+            CHECK(hold_wake({record, &ran, 2}));
+            CHECK(hold_wake({record, &ran, 1})); // the same wake again: still once
+        }
+        CHECK(ran.empty()); // an inner batch closing runs nothing
+    }
+    CHECK(ran == std::vector<std::uint64_t>{1, 2});
+    CHECK_FALSE(hold_wake({record, &ran, 3}));
 }
 
 TEST_CASE("stream writer: a client that hangs up is noticed and its feed detached")
