@@ -37,16 +37,29 @@ ProviderReply call_provider(TurnContext& ctx, Json request)
     reply.message_id = new_message_id();
     reply.created = unix_seconds_now();
     const std::int64_t created = reply.created;
+    // The Message event every text delta goes out as, built at the first one: only its text
+    // changes from delta to delta (the token state cannot change while the provider streams), so
+    // a token costs a string assignment, not a message and an event built anew.
+    Json delta_event;
+    Json* delta_text = nullptr;
     auto on_event = [&](const Json& e) {
-        const std::string type = e.value("type", std::string());
+        const auto kind = e.find("type");
+        if (kind == e.end() || !kind->is_string()) return;
+        const std::string& type = kind->get_ref<const std::string&>();
         if (type == "text") {
-            const std::string delta = e.value("text", std::string());
-            if (delta.empty()) return;
+            const auto text = e.find("text");
+            if (text == e.end() || !text->is_string() || text->get_ref<const std::string&>().empty()) return;
+            const std::string& delta = text->get_ref<const std::string&>();
             reply.text += delta;
             reply.streamed_anything = true;
-            Json m = make_message("assistant", Json::array({text_content(delta)}), true, true, reply.message_id);
-            m["created"] = created;
-            ctx.emit_message(m);
+            if (!delta_text) {
+                Json m = make_message("assistant", Json::array({text_content(std::string())}), true, true, reply.message_id);
+                m["created"] = created;
+                delta_event = Json{{"type", "Message"}, {"message", std::move(m)}, {"token_state", token_state(ctx.session.tokens)}};
+                delta_text = &delta_event["message"]["content"][0]["text"];
+            }
+            *delta_text = delta;
+            ctx.emit(delta_event);
         } else if (type == "thinking") {
             // Deltas are concatenated into one block; a signature completes it.
             const std::string delta = e.value("thinking", std::string());

@@ -7,13 +7,13 @@ namespace gaggle {
 void TurnContext::persist(std::vector<Json> messages, std::optional<TokenUsage> usage, std::optional<std::string> name)
 {
     TurnStep step;
-    step.messages = messages;
+    step.messages = std::move(messages); // lent to the store, then kept in history: never copied
     step.usage = usage;
     step.name = std::move(name);
     step.durable = false;
     session = services.store.apply_turn_step(owner, session_id, step);
     unsynced = true;
-    for (auto& m : messages) history.push_back(std::move(m));
+    for (auto& m : step.messages) history.push_back(std::move(m));
 }
 
 void TurnContext::replace_history(std::vector<Json> messages)

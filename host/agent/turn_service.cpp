@@ -62,7 +62,8 @@ std::shared_ptr<RunningTurn> TurnService::start_locked(const TurnRequest& reques
         // The session is free again from its Finish on, so a client that answers the Finish
         // with its next message is never refused.
         auto forward = [&](const Json& e) {
-            if (e.is_object() && e.value("type", "") == "Finish") release(session_id, turn.get());
+            if (const auto type = e.find("type"); type != e.end() && type->is_string() && type->get_ref<const std::string&>() == "Finish")
+                release(session_id, turn.get());
             emit(e);
         };
         try {
