@@ -67,6 +67,21 @@ std::string read_until(Poco::Net::StreamSocket& socket, std::string_view needle)
     return got;
 }
 
+// A running writer with one stream adopted (its head already read by the client).
+struct OpenStream {
+    Poco::Net::ServerSocket listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
+    Poco::Net::StreamSocket client{listener.address()};
+    StreamWriter writer;
+    std::shared_ptr<ScriptedFeed::State> state = std::make_shared<ScriptedFeed::State>();
+
+    OpenStream()
+    {
+        writer.start();
+        writer.adopt(listener.acceptConnection(), "HTTP/1.1 200 OK\r\n\r\n", std::make_unique<ScriptedFeed>(state), nullptr);
+        read_until(client, "\r\n\r\n");
+    }
+};
+
 } // namespace
 
 TEST_CASE("stream writer: sends the head, batches what is ready into one chunk, ends with the last chunk")
@@ -102,13 +117,8 @@ TEST_CASE("stream writer: sends the head, batches what is ready into one chunk, 
 
 TEST_CASE("stream writer: events woken during one burst (a WakeBatch) go out in one chunk when it ends")
 {
-    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
-    Poco::Net::StreamSocket client(listener.address());
-    StreamWriter writer;
-    writer.start();
-    auto state = std::make_shared<ScriptedFeed::State>();
-    writer.adopt(listener.acceptConnection(), "HTTP/1.1 200 OK\r\n\r\n", std::make_unique<ScriptedFeed>(state), nullptr);
-    read_until(client, "\r\n\r\n");
+    OpenStream open;
+    auto& [listener, client, writer, state] = open;
     {
         const WakeBatch burst;
         for (const char* event : {"data: a\n\n", "data: b\n\n", "data: c\n\n"}) {
@@ -154,13 +164,8 @@ TEST_CASE("wake batch: holds wakes only while open, runs each distinct one once 
 
 TEST_CASE("stream writer: a client that hangs up is noticed and its feed detached")
 {
-    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
-    Poco::Net::StreamSocket client(listener.address());
-    StreamWriter writer;
-    writer.start();
-    auto state = std::make_shared<ScriptedFeed::State>();
-    writer.adopt(listener.acceptConnection(), "HTTP/1.1 200 OK\r\n\r\n", std::make_unique<ScriptedFeed>(state), nullptr);
-    read_until(client, "\r\n\r\n");
+    OpenStream open;
+    auto& [listener, client, writer, state] = open;
     client.close();
     for (int i = 0; i < 500 && writer.open_streams() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     CHECK(state->detached);
