@@ -252,7 +252,7 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
         } else {
             // Parsed once here; the turn keeps it in step with the store from now on. The stored
             // text is kept too: it is what the provider request sends for these messages.
-            services.store.for_each_message(request.owner, request.session_id, [&](std::string_view raw) {
+            services.store.for_each_message(request.owner, request.session_id, [&](std::string_view raw, bool) {
                 ctx.history.push_back(Json::parse(raw));
                 ctx.history_text.emplace_back(raw);
             });

@@ -46,9 +46,8 @@ Json create_recipe_from_session(AgentServices& services, const std::string& owne
 {
     const SessionInfo session = services.store.get_session(owner, session_id);
     Json messages = Json::array();
-    services.store.for_each_message(owner, session_id, [&](std::string_view raw) {
-        Json m = Json::parse(raw);
-        if (agent_visible(m)) messages.push_back(std::move(m));
+    services.store.for_each_message(owner, session_id, [&](std::string_view raw, bool seen_by_agent) {
+        if (seen_by_agent) messages.push_back(Json::parse(raw));
     });
     if (messages.empty()) throw invalid_argument("Recipe creation failed: the session has no conversation to make a recipe from");
     messages.push_back(make_message("user", Json::array({text_content(request_text)})));

@@ -74,12 +74,12 @@ void PgSessionStore::for_each_message(const std::string& owner, const std::strin
         const std::int64_t seq = pg::require_session(c, owner, id);
         return pg::read_messages(c, seq);
     });
-    for (int i = 0; i < rows.rows(); ++i) visit(rows.text(i, 0));
+    for (int i = 0; i < rows.rows(); ++i) visit(rows.text(i, 0), rows.boolean(i, 1));
 }
 
 std::vector<std::string> PgSessionStore::load_messages(const std::string& owner, const std::string& id) {
     std::vector<std::string> out;
-    for_each_message(owner, id, [&](std::string_view m) { out.emplace_back(m); });
+    for_each_message(owner, id, [&](std::string_view m, bool) { out.emplace_back(m); });
     return out;
 }
 

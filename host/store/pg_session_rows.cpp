@@ -166,7 +166,7 @@ void insert_messages(Connection& c, std::int64_t seq, std::int64_t first_ordinal
 }
 
 Result read_messages(Connection& c, std::int64_t seq) {
-    return c.exec("SELECT json FROM messages WHERE session_seq = $1 ORDER BY ordinal", Params().add(seq));
+    return c.exec("SELECT json, agent_visible FROM messages WHERE session_seq = $1 ORDER BY ordinal", Params().add(seq));
 }
 
 } // namespace gaggle::pg

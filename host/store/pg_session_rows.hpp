@@ -57,7 +57,8 @@ Reserved reserve_messages(Connection& c, const std::string& owner, const std::st
 void insert_messages(Connection& c, std::int64_t seq, std::int64_t first_ordinal,
                      const std::vector<PreparedMessage>& messages);
 
-// The session's messages in order, as stored JSON text, in one statement.
+// The session's messages in order, in one statement: column 0 the stored JSON text, column 1
+// whether the model sees the message.
 Result read_messages(Connection& c, std::int64_t seq);
 
 } // namespace gaggle::pg

@@ -23,8 +23,9 @@
 
 namespace gaggle {
 
-// Receives one message's stored JSON text; the view is valid only during the call.
-using MessageVisitor = std::function<void(std::string_view message_json)>;
+// Receives one message's stored JSON text (the view is valid only during the call) and whether
+// the model sees it (its metadata.agentVisible, kept in a column: known without parsing the text).
+using MessageVisitor = std::function<void(std::string_view message_json, bool agent_visible)>;
 
 // One step of an agent turn, applied in one transaction: the messages it completed, the token
 // usage of its provider call and the session's automatic name, all or none.

@@ -5,11 +5,11 @@
 
 namespace gaggle::sqlite {
 
-void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column&)>& each) {
-    auto st = c.prepare("SELECT json FROM messages WHERE id BETWEEN ?1 AND ?2 ORDER BY id");
+void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column& json, bool agent_visible)>& each) {
+    auto st = c.prepare("SELECT json, agent_visible FROM messages WHERE id BETWEEN ?1 AND ?2 ORDER BY id");
     st->bind(1, first_message_rowid(seq));
     st->bind(2, last_message_rowid(seq));
-    while (st->executeStep()) each(st->getColumn(0));
+    while (st->executeStep()) each(st->getColumn(0), st->getColumn(1).getInt() != 0);
 }
 
 void insert_messages(Connection& c, const std::string& session_id, std::int64_t seq, std::int64_t first_ordinal,

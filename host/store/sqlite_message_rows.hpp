@@ -16,8 +16,8 @@ namespace gaggle::sqlite {
 using gaggle::PreparedMessage;
 using gaggle::prepare_messages;
 
-// The session's messages in order, as stored JSON text.
-void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column&)>& each);
+// The session's messages in order: the stored JSON text and whether the model sees the message.
+void read_messages(Connection& c, std::int64_t seq, const std::function<void(const SQLite::Column& json, bool agent_visible)>& each);
 
 struct Reserved {
     std::int64_t seq = 0;

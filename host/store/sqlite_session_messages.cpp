@@ -53,15 +53,15 @@ void SqliteSessionStore::for_each_message(const std::string& owner, const std::s
                                           const MessageVisitor& visit) {
     db_->read([&](Connection& c) {
         const std::int64_t seq = require_session(c, owner, id);
-        read_messages(c, seq, [&](const SQLite::Column& json) {
-            visit(std::string_view(json.getText(), static_cast<std::size_t>(json.getBytes())));
+        read_messages(c, seq, [&](const SQLite::Column& json, bool agent_visible) {
+            visit(std::string_view(json.getText(), static_cast<std::size_t>(json.getBytes())), agent_visible);
         });
     });
 }
 
 std::vector<std::string> SqliteSessionStore::load_messages(const std::string& owner, const std::string& id) {
     std::vector<std::string> out;
-    for_each_message(owner, id, [&](std::string_view m) { out.emplace_back(m); });
+    for_each_message(owner, id, [&](std::string_view m, bool) { out.emplace_back(m); });
     return out;
 }
 

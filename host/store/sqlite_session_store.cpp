@@ -62,7 +62,7 @@ LoadedSession SqliteSessionStore::load_session(const std::string& owner, const s
         std::int64_t seq = 0;
         out.info = fetch_session(c, owner, id, &seq);
         out.conversation.reserve(static_cast<std::size_t>(out.info.message_count));
-        read_messages(c, seq, [&](const SQLite::Column& json) { out.conversation.push_back(json.getString()); });
+        read_messages(c, seq, [&](const SQLite::Column& json, bool) { out.conversation.push_back(json.getString()); });
         return out;
     });
 }

@@ -42,7 +42,7 @@ TEST_CASE("store: another owner's session is not found by any operation") {
     check_not_found([&] { f.store->add_token_usage(bob, s.id, {.input = 1, .output = 1}); });
     check_not_found([&] { f.store->append_message(bob, s.id, one[0]); });
     check_not_found([&] { f.store->append_messages(bob, s.id, one); });
-    check_not_found([&] { f.store->for_each_message(bob, s.id, [](std::string_view) {}); });
+    check_not_found([&] { f.store->for_each_message(bob, s.id, [](std::string_view, bool) {}); });
     check_not_found([&] { f.store->load_messages(bob, s.id); });
     check_not_found([&] { f.store->replace_conversation(bob, s.id, one); });
     check_not_found([&] { f.store->truncate_messages(bob, s.id, 0); });

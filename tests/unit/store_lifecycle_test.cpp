@@ -387,6 +387,32 @@ TEST_CASE("store: replace_conversation is all or nothing") {
     CHECK(f.store->load_messages("alice", s.id).empty());
 }
 
+TEST_CASE("store: compaction hides every stored message from the model, in its JSON and its visibility column") {
+    StoreFixture f;
+    const auto s = f.create();
+    f.store->append_message("alice", s.id, text_message("user", "one"));
+    f.store->append_message("alice", s.id, text_message("assistant", "two"));
+    const std::vector<Json> summary{text_message("user", "summary", 1, false), text_message("assistant", "ok", 1, false)};
+    CHECK(f.store->hide_from_agent_and_append("alice", s.id, summary) == 4);
+
+    // What a turn reads: the text and, without parsing it, whether the model sees it. The two
+    // must agree, or a turn would send the model what compaction took away.
+    std::vector<std::string> texts;
+    std::vector<bool> seen;
+    f.store->for_each_message("alice", s.id, [&](std::string_view m, bool agent_visible) {
+        texts.emplace_back(m);
+        seen.push_back(agent_visible);
+    });
+    REQUIRE(texts.size() == 4);
+    CHECK(seen == std::vector<bool>{false, false, true, true});
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const Json m = Json::parse(texts[i]);
+        CHECK(m["metadata"]["agentVisible"] == seen[i]);
+        CHECK(m["metadata"]["userVisible"] == (i < 2)); // the user still sees the old messages, not the summary
+    }
+    CHECK(Json::parse(texts[0])["content"][0]["text"] == "one"); // hidden, not rewritten
+}
+
 TEST_CASE("store: import creates a fresh session from an export, all or nothing") {
     StoreFixture f;
     auto s = f.store->create_session({.owner = "alice", .working_dir = "/w", .recipe = Json{{"title", "t"}}});
@@ -430,7 +456,7 @@ TEST_CASE("store: a visitor may call back into the store") {
     const auto s = f.create();
     for (int i = 0; i < 3; ++i) f.store->append_message("alice", s.id, text_message("user", std::to_string(i)));
     int visited = 0;
-    f.store->for_each_message("alice", s.id, [&](std::string_view) {
+    f.store->for_each_message("alice", s.id, [&](std::string_view, bool) {
         ++visited;
         f.store->get_session("alice", s.id);
         f.store->load_messages("alice", s.id);

@@ -115,7 +115,7 @@ TEST_CASE("postgres store: a visitor calling the store needs no second connectio
     const auto s = stores.sessions->create_session({.owner = "alice"});
     for (int i = 0; i < 3; ++i) stores.sessions->append_message("alice", s.id, text_message("user", "m"));
     int visited = 0;
-    stores.sessions->for_each_message("alice", s.id, [&](std::string_view) {
+    stores.sessions->for_each_message("alice", s.id, [&](std::string_view, bool) {
         ++visited;
         CHECK(stores.sessions->get_session("alice", s.id).message_count == 3);
         stores.kv->put("p", "seen", std::to_string(visited));

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace gaggle;
 using namespace gaggle::test;
 
@@ -46,8 +48,19 @@ TEST_CASE("store: every MessageContent variant round-trips byte for byte") {
     CHECK(f.store->load_messages("alice", s.id) == expected);
 
     std::vector<std::string> streamed;
-    f.store->for_each_message("alice", s.id, [&](std::string_view m) { streamed.emplace_back(m); });
+    std::vector<bool> seen_by_agent, expected_seen;
+    f.store->for_each_message("alice", s.id, [&](std::string_view m, bool agent_visible) {
+        streamed.emplace_back(m);
+        seen_by_agent.push_back(agent_visible);
+    });
     CHECK(streamed == expected);
+    // The visibility handed out beside the text is the message's own (absent metadata: seen).
+    for (const auto& text : expected) {
+        const Json m = Json::parse(text);
+        expected_seen.push_back(m.value("metadata", Json::object()).value("agentVisible", true));
+    }
+    CHECK(seen_by_agent == expected_seen);
+    CHECK(std::count(expected_seen.begin(), expected_seen.end(), false) > 0); // the case is covered
 
     const auto loaded = f.store->load_session("alice", s.id);
     CHECK(loaded.conversation == expected);

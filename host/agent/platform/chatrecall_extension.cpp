@@ -49,7 +49,7 @@ Json read_session(const ToolContext& ctx, const Json& arguments)
     }
     std::string out = "Session " + id + " \"" + info.name + "\" (working dir " + info.working_dir + "):\n";
     bool truncated = false;
-    ctx.store->for_each_message(ctx.owner, id, [&](std::string_view raw) {
+    ctx.store->for_each_message(ctx.owner, id, [&](std::string_view raw, bool) {
         if (out.size() >= excerpt_chars_total) {
             truncated = true;
             return;
