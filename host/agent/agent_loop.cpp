@@ -181,7 +181,7 @@ void loop_with_retries(TurnContext& ctx)
 {
     const auto policy = recipe_retry_policy(ctx.session);
     if (!policy) return loop(ctx);
-    const std::vector<Json> initial = ctx.history; // a copy: the loop appends to history
+    const std::vector<Json> initial = ctx.parsed_history(); // a copy: the loop appends to history
     loop(ctx);
     for (int attempt = 1;; ++attempt) {
         if (ctx.cancel.cancelled()) return;
@@ -250,18 +250,17 @@ void run_turn(AgentServices& services, const TurnRequest& request, const ToolSet
             services.store.replace_conversation(request.owner, request.session_id, *request.override_conversation);
             ctx.replace_history(*request.override_conversation);
         } else {
-            // Parsed once here; the turn keeps it in step with the store from now on. The stored
-            // text is kept too: it is what the provider request sends for these messages.
-            services.store.for_each_message(request.owner, request.session_id, [&](std::string_view raw, bool) {
-                ctx.history.push_back(Json::parse(raw));
-                ctx.history_text.emplace_back(raw);
-            });
+            // Read once here; the turn keeps it in step with the store from now on. The stored
+            // text is what the provider request sends for these messages.
+            ctx.load_history();
         }
-        std::vector<Json> first{user_message};
-        ctx.history.push_back(user_message);
-        auto name = automatic_session_name(ctx.session, ctx.history);
-        ctx.history.pop_back(); // persist() appends it again once stored
-        ctx.persist(std::move(first), std::nullopt, std::move(name));
+        std::optional<std::string> name;
+        if (wants_automatic_name(ctx.session)) { // a new chat: its history is short, if any
+            std::vector<Json> conversation = ctx.parsed_history();
+            conversation.push_back(user_message);
+            name = automatic_session_name(ctx.session, conversation);
+        }
+        ctx.persist({user_message}, std::nullopt, std::move(name));
     } catch (const std::exception& e) {
         ctx.emit_error(e.what());
         return;

@@ -85,7 +85,7 @@ bool compact_conversation(TurnContext& ctx, const std::string& reason)
 {
     ctx.emit_notification("inlineMessage", reason);
     ctx.emit_notification("thinkingMessage", "goose is compacting the conversation...");
-    const std::vector<Json>& all = ctx.history;
+    const std::vector<Json>& all = ctx.parsed_history();
     std::vector<Json> visible;
     const Json* last_user_text = nullptr;
     for (const auto& m : all)

@@ -25,9 +25,11 @@ std::string session_name_from_text(const std::string& text)
     return name.substr(0, cut) + "...";
 }
 
+bool wants_automatic_name(const SessionInfo& session) { return !session.user_set_name && session.name == "New Chat"; }
+
 std::optional<std::string> automatic_session_name(const SessionInfo& session, const std::vector<Json>& conversation)
 {
-    if (session.user_set_name || session.name != "New Chat") return std::nullopt;
+    if (!wants_automatic_name(session)) return std::nullopt;
     for (const auto& m : conversation) {
         if (m.value("role", "") != "user") continue;
         std::string name = session_name_from_text(message_text(m));

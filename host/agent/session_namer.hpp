@@ -12,6 +12,8 @@
 namespace gaggle {
 
 std::string session_name_from_text(const std::string& text);
+// Whether the session still has the name a new chat gets (not one the user or a turn gave it).
+bool wants_automatic_name(const SessionInfo& session);
 // The name to give the session now, from its conversation in memory (no store read); nullopt
 // when it keeps its name.
 std::optional<std::string> automatic_session_name(const SessionInfo& session, const std::vector<Json>& conversation);

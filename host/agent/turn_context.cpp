@@ -20,11 +20,30 @@ void TurnContext::replace_history(std::vector<Json> messages)
 {
     history = std::move(messages);
     history_text.clear();
+    stored_agent_visible.clear();
+    unparsed = 0;
+}
+
+void TurnContext::load_history()
+{
+    services.store.for_each_message(owner, session_id, [&](std::string_view raw, bool agent_visible) {
+        history.emplace_back();
+        history_text.emplace_back(raw);
+        stored_agent_visible.push_back(agent_visible);
+    });
+    unparsed = history.size();
+}
+
+std::vector<Json>& TurnContext::parsed_history()
+{
+    for (std::size_t i = 0; i < unparsed; ++i) history[i] = Json::parse(history_text[i]);
+    unparsed = 0;
+    stored_agent_visible.clear();
+    return history;
 }
 
 std::string TurnContext::agent_visible_json()
 {
-    if (history_text.size() > history.size()) history_text.clear();  // a pop_back: dump again
     while (history_text.size() < history.size())
         history_text.push_back(history[history_text.size()].dump(-1, ' ', false, Json::error_handler_t::replace));
     std::size_t bytes = 2;  // an upper bound: asking agent_visible() twice per message costs more than the slack
@@ -33,7 +52,7 @@ std::string TurnContext::agent_visible_json()
     out.reserve(bytes);
     out += '[';
     for (std::size_t i = 0; i < history.size(); ++i) {
-        if (!agent_visible(history[i])) continue;
+        if (!(i < unparsed ? stored_agent_visible[i] : agent_visible(history[i]))) continue;
         if (out.size() > 1) out += ',';
         out += history_text[i];
     }

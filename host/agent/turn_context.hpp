@@ -44,14 +44,19 @@ struct TurnContext {
     const ToolSet& tools;
     const CancelToken& cancel;
     EventEmitter emit;
-    // The whole conversation, parsed once when the turn starts and kept in step with the store
-    // by persist(), so a provider round never re-reads or re-parses stored messages. Grows only
-    // by persist() (and by push_back while the turn loads it); anything else that changes it
-    // goes through replace_history(), which keeps history_text honest.
+    // The whole conversation, read once when the turn starts (load_history) and kept in step
+    // with the store by persist(), so a provider round never re-reads stored messages. The
+    // messages read from the store stay text until something needs them parsed (compaction, a
+    // retry, naming: parsed_history()); a turn that only sends them to the model never parses
+    // them. Grows only by persist(); anything else that changes it goes through
+    // replace_history(). Read it through parsed_history(): its first `unparsed` entries are null.
     std::vector<Json> history{};
     // history[i] as JSON text, for the provider request: the stored text of the messages read
     // from the store, the rest dumped once when first needed. Never longer than `history`.
     std::vector<std::string> history_text{};
+    // Whether the model sees history[i], for the first `unparsed` messages (from the store's column).
+    std::vector<bool> stored_agent_visible{};
+    std::size_t unparsed = 0;
     bool unsynced = false;         // a deferred step is not yet known to be on disk
 
     // Stores one step (messages, usage, name) in one transaction that does not wait for the
@@ -63,6 +68,10 @@ struct TurnContext {
     void barrier();
     // Sets the whole conversation (compaction, a retry, /clear, an override); drops history_text.
     void replace_history(std::vector<Json> messages);
+    // Reads the stored conversation as text (at the turn's start, before anything is appended).
+    void load_history();
+    // The conversation with every message parsed (those still text are parsed now, once).
+    std::vector<Json>& parsed_history();
     // The agent-visible messages as the text of one JSON array, without copying a message.
     std::string agent_visible_json();
     bool deny_on_approval = false; // TurnRequest::deny_on_approval
