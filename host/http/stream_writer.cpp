@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <deque>
 #include <system_error>
+#include <unordered_set>
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -35,6 +36,12 @@ std::string chunk(std::string_view text)
 
 constexpr std::string_view last_chunk = "0\r\n\r\n";
 
+// The writers alive now. A wake held through a burst (common/wake_batch.hpp) may run on a thread
+// the writer does not know of (an extension's reader) after the writer is gone; it runs under this
+// lock and only for a writer still here, and a writer leaves only under it.
+std::mutex live_writers_mutex;
+std::unordered_set<const StreamWriter*> live_writers;
+
 } // namespace
 
 struct StreamWriter::Stream {
@@ -54,9 +61,18 @@ struct StreamWriter::Stream {
     std::uint64_t beats = 0;
 };
 
-StreamWriter::StreamWriter(StreamWriterOptions options) : options_(options) {}
+StreamWriter::StreamWriter(StreamWriterOptions options) : options_(options)
+{
+    std::lock_guard lock(live_writers_mutex);
+    live_writers.insert(this);
+}
 
-StreamWriter::~StreamWriter() { stop(); }
+StreamWriter::~StreamWriter()
+{
+    stop();
+    std::lock_guard lock(live_writers_mutex);
+    live_writers.erase(this);
+}
 
 void StreamWriter::start()
 {
@@ -119,7 +135,12 @@ void StreamWriter::wake(Stream& stream)
     if (stream.queued.exchange(true)) return; // already due for a pull that will see this event too
     // In a burst (one network read of a provider's reply) the pull waits for the burst's end, so
     // its events go out in one write. By id: the stream may close before the burst ends.
-    const HeldWake held{[](void* writer, std::uint64_t id) { static_cast<StreamWriter*>(writer)->mark_ready(id); }, this, stream.id};
+    const HeldWake held{[](void* target, std::uint64_t id) {
+                            std::lock_guard lock(live_writers_mutex);
+                            auto* writer = static_cast<StreamWriter*>(target);
+                            if (live_writers.count(writer)) writer->mark_ready(id);
+                        },
+                        this, stream.id};
     if (!hold_wake(held)) mark_ready(stream.id);
 }
 

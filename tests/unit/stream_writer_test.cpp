@@ -143,6 +143,18 @@ TEST_CASE("stream writer: events woken during one burst (a WakeBatch) go out in 
     writer.stop();
 }
 
+TEST_CASE("stream writer: a wake held through a burst that outlasts the writer does nothing (under ASan: no use after free)")
+{
+    const WakeBatch burst;
+    auto open = std::make_unique<OpenStream>();
+    {
+        std::lock_guard lock(open->state->mutex);
+        open->state->text = "data: late\n\n";
+        open->state->wake(); // held: the burst is still open
+    }
+    open.reset(); // the writer stops and is freed before the burst ends and runs the wake
+}
+
 TEST_CASE("wake batch: holds wakes only while open, runs each distinct one once when the outermost closes")
 {
     std::vector<std::uint64_t> ran;
