@@ -55,7 +55,7 @@ ProviderReply call_provider(TurnContext& ctx, Json request)
             if (!delta_text) {
                 Json m = make_message("assistant", Json::array({text_content(std::string())}), true, true, reply.message_id);
                 m["created"] = created;
-                delta_event = Json{{"type", "Message"}, {"message", std::move(m)}, {"token_state", token_state(ctx.session.tokens)}};
+                delta_event = ctx.message_event(std::move(m));
                 delta_text = &delta_event["message"]["content"][0]["text"];
             }
             *delta_text = delta;

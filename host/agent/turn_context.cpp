@@ -67,9 +67,9 @@ void TurnContext::barrier()
     unsynced = false;
 }
 
-void TurnContext::emit_message(const Json& message) const
+Json TurnContext::message_event(Json message) const
 {
-    emit(Json{{"type", "Message"}, {"message", message}, {"token_state", token_state(session.tokens)}});
+    return Json{{"type", "Message"}, {"message", std::move(message)}, {"token_state", token_state(session.tokens)}};
 }
 
 void TurnContext::emit_notification(const std::string& type, const std::string& text) const

@@ -79,7 +79,8 @@ struct TurnContext {
     std::shared_ptr<ClientToolRunner> client_tools{}; // TurnRequest::client_tools
 
     // A Message event with the session's current token state.
-    void emit_message(const Json& message) const;
+    Json message_event(Json message) const;
+    void emit_message(const Json& message) const { emit(message_event(message)); }
     void emit_error(const std::string& text) const { emit(Json{{"type", "Error"}, {"error", text}}); }
     // A status line for the user (systemNotification: inlineMessage, thinkingMessage), not stored
     // and not seen by the model.
