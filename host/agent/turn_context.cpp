@@ -7,13 +7,18 @@ namespace gaggle {
 void TurnContext::persist(std::vector<Json> messages, std::optional<TokenUsage> usage, std::optional<std::string> name)
 {
     TurnStep step;
-    step.messages = std::move(messages); // lent to the store, then kept in history: never copied
+    step.messages = messages; // lent to the store, then moved into history: never copied
     step.usage = usage;
     step.name = std::move(name);
     step.durable = false;
-    session = services.store.apply_turn_step(owner, session_id, step);
+    // The step changes only the session's counters; the rest stays as the turn read it.
+    const SessionCounters after = services.store.apply_turn_step(owner, session_id, step);
+    session.name = after.name;
+    session.updated_at_ms = after.updated_at_ms;
+    session.tokens = after.tokens;
+    session.message_count = after.message_count;
     unsynced = true;
-    for (auto& m : step.messages) history.push_back(std::move(m));
+    for (auto& m : messages) history.push_back(std::move(m));
 }
 
 void TurnContext::replace_history(std::vector<Json> messages)

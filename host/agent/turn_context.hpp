@@ -36,7 +36,7 @@ struct TurnContext {
     AgentServices& services;
     std::string owner;
     std::string session_id;
-    SessionInfo session;           // refreshed as counters change
+    SessionInfo session;           // as read at the turn's start; persist() refreshes its counters
     const ProviderEntry* provider = nullptr;
     std::string model;
     std::string mode;              // auto | approve | smart_approve | chat

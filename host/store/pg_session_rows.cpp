@@ -64,6 +64,23 @@ SessionInfo fetch_session(Connection& c, const std::string& owner, const std::st
     return read_session_row(r, 0);
 }
 
+SessionCounters fetch_session_counters(Connection& c, const std::string& owner, const std::string& id) {
+    const Result r = c.exec("SELECT " GAGGLE_PG_SESSION_COUNTER_COLUMNS " FROM sessions WHERE id = $1 AND owner = $2",
+                            Params().add(id).add(owner));
+    if (r.rows() == 0) throw session_not_found();
+    SessionCounters s;
+    s.name = r.str(0, 0);
+    s.updated_at_ms = r.int64(0, 1);
+    s.tokens.input = r.opt_int64(0, 2);
+    s.tokens.output = r.opt_int64(0, 3);
+    s.tokens.total = r.opt_int64(0, 4);
+    s.tokens.accumulated_input = r.opt_int64(0, 5);
+    s.tokens.accumulated_output = r.opt_int64(0, 6);
+    s.tokens.accumulated_total = r.opt_int64(0, 7);
+    s.message_count = r.int64(0, 8);
+    return s;
+}
+
 std::int64_t require_session(Connection& c, const std::string& owner, const std::string& id) {
     const Result r = c.exec("SELECT seq FROM sessions WHERE id = $1 AND owner = $2", Params().add(id).add(owner));
     if (r.rows() == 0) throw session_not_found();

@@ -16,6 +16,10 @@
     "extension_data, input_tokens, output_tokens, total_tokens, accumulated_input_tokens, "    \
     "accumulated_output_tokens, accumulated_total_tokens, provider_name, model_config, recipe, " \
     "user_recipe_values, schedule_id, message_count, seq, archived_at"
+// What fetch_session_counters() reads, in its order. As SQLite's GAGGLE_SESSION_COUNTER_COLUMNS.
+#define GAGGLE_PG_SESSION_COUNTER_COLUMNS                                                       \
+    "name, updated_at, input_tokens, output_tokens, total_tokens, accumulated_input_tokens, "  \
+    "accumulated_output_tokens, accumulated_total_tokens, message_count"
 
 namespace gaggle::pg {
 
@@ -31,6 +35,8 @@ void add_json(Params& p, const std::optional<Json>& v);
 // The owner's session (and its seq when asked); throws Error(not_found, "Session not found").
 SessionInfo fetch_session(Connection& c, const std::string& owner, const std::string& id,
                           std::int64_t* seq = nullptr);
+// The counters a turn step changes (SessionCounters); throws not found.
+SessionCounters fetch_session_counters(Connection& c, const std::string& owner, const std::string& id);
 // Just the seq; throws not found.
 std::int64_t require_session(Connection& c, const std::string& owner, const std::string& id);
 

@@ -205,7 +205,7 @@ SessionInfo PgSessionStore::add_token_usage(const std::string& owner, const std:
     });
 }
 
-SessionInfo PgSessionStore::apply_turn_step(const std::string& owner, const std::string& id, const TurnStep& step) {
+SessionCounters PgSessionStore::apply_turn_step(const std::string& owner, const std::string& id, const TurnStep& step) {
     const std::int64_t total = step.usage ? checked_total(*step.usage) : 0;
     const auto prepared = prepare_messages(step.messages, clock_());
     std::optional<std::string> name;
@@ -221,7 +221,7 @@ SessionInfo PgSessionStore::apply_turn_step(const std::string& owner, const std:
             if (name)
                 c.exec("UPDATE sessions SET name = $1 WHERE id = $2 AND owner = $3 AND NOT user_set_name",
                        Params().add(*name).add(id).add(owner));
-            return pg::fetch_session(c, owner, id);  // also the existence check of an empty step
+            return pg::fetch_session_counters(c, owner, id);  // also the existence check of an empty step
         },
         step.durable ? pg::Commit::durable : pg::Commit::deferred);
 }

@@ -71,8 +71,9 @@ public:
     // Several messages in one transaction (all or none).
     virtual std::int64_t append_messages(const std::string& owner, const std::string& id,
                                          std::span<const Json> messages) = 0;
-    // Applies one step of a turn atomically; returns the session afterwards.
-    virtual SessionInfo apply_turn_step(const std::string& owner, const std::string& id,
+    // Applies one step of a turn atomically; returns what a step changes in the session, as it
+    // is afterwards (throws not found for a session that is gone, an empty step included).
+    virtual SessionCounters apply_turn_step(const std::string& owner, const std::string& id,
                                         const TurnStep& step) = 0;
     // Makes every change committed so far durable (the barrier after deferred steps).
     virtual void sync() = 0;

@@ -47,6 +47,15 @@ struct SessionInfo {
     std::optional<std::int64_t> archived_at_ms{};
 };
 
+// What one step of a turn (TurnStep) can change in its session. A turn keeps the rest of the
+// session as it read it at its start, so a step reads back only these.
+struct SessionCounters {
+    std::string name = "New Chat";
+    std::int64_t updated_at_ms = 0;
+    TokenCounters tokens{};
+    std::int64_t message_count = 0;
+};
+
 // A session with its conversation read in one snapshot, messages as their stored JSON text.
 struct LoadedSession {
     SessionInfo info{};

@@ -83,6 +83,24 @@ SessionInfo fetch_session(Connection& c, const std::string& owner, const std::st
     return read_session_row(*st);
 }
 
+SessionCounters fetch_session_counters(Connection& c, const std::string& owner, const std::string& id) {
+    auto st = c.prepare("SELECT " GAGGLE_SESSION_COUNTER_COLUMNS " FROM sessions WHERE id = ?1 AND owner = ?2");
+    st->bind(1, id);
+    st->bind(2, owner);
+    if (!st->executeStep()) throw session_not_found();
+    SessionCounters s;
+    s.name = st->getColumn(0).getString();
+    s.updated_at_ms = st->getColumn(1).getInt64();
+    s.tokens.input = opt_int(st->getColumn(2));
+    s.tokens.output = opt_int(st->getColumn(3));
+    s.tokens.total = opt_int(st->getColumn(4));
+    s.tokens.accumulated_input = opt_int(st->getColumn(5));
+    s.tokens.accumulated_output = opt_int(st->getColumn(6));
+    s.tokens.accumulated_total = opt_int(st->getColumn(7));
+    s.message_count = st->getColumn(8).getInt64();
+    return s;
+}
+
 std::int64_t require_session(Connection& c, const std::string& owner, const std::string& id) {
     auto st = c.prepare("SELECT seq FROM sessions WHERE id = ?1 AND owner = ?2");
     st->bind(1, id);

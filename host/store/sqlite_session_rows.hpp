@@ -21,6 +21,10 @@
     "extension_data, input_tokens, output_tokens, total_tokens, accumulated_input_tokens, "    \
     "accumulated_output_tokens, accumulated_total_tokens, provider_name, model_config, recipe, " \
     "user_recipe_values, schedule_id, message_count, seq, archived_at"
+// What fetch_session_counters() reads, in its order.
+#define GAGGLE_SESSION_COUNTER_COLUMNS                                                          \
+    "name, updated_at, input_tokens, output_tokens, total_tokens, accumulated_input_tokens, "  \
+    "accumulated_output_tokens, accumulated_total_tokens, message_count"
 
 namespace gaggle::sqlite {
 
@@ -46,6 +50,8 @@ Error session_not_found();
 // The owner's session (and its seq when asked); throws session_not_found().
 SessionInfo fetch_session(Connection& c, const std::string& owner, const std::string& id,
                           std::int64_t* seq = nullptr);
+// The counters a turn step changes (SessionCounters); throws session_not_found().
+SessionCounters fetch_session_counters(Connection& c, const std::string& owner, const std::string& id);
 // Just the seq; throws session_not_found().
 std::int64_t require_session(Connection& c, const std::string& owner, const std::string& id);
 

@@ -251,7 +251,7 @@ SessionInfo SqliteSessionStore::add_token_usage(const std::string& owner, const 
     });
 }
 
-SessionInfo SqliteSessionStore::apply_turn_step(const std::string& owner, const std::string& id,
+SessionCounters SqliteSessionStore::apply_turn_step(const std::string& owner, const std::string& id,
                                                 const TurnStep& step) {
     const std::int64_t total = step.usage ? checked_total(*step.usage) : 0;
     const auto prepared = sqlite::prepare_messages(step.messages, clock_());
@@ -272,7 +272,7 @@ SessionInfo SqliteSessionStore::apply_turn_step(const std::string& owner, const 
                 st->bind(3, owner);
                 st->exec();
             }
-            return fetch_session(c, owner, id);  // also the existence check of an empty step
+            return fetch_session_counters(c, owner, id);  // also the existence check of an empty step
         },
         step.durable ? sqlite::Commit::durable : sqlite::Commit::deferred);
 }

@@ -46,7 +46,7 @@ public:
                                 const Json& message) override;
     std::int64_t append_messages(const std::string& owner, const std::string& id,
                                  std::span<const Json> messages) override;
-    SessionInfo apply_turn_step(const std::string& owner, const std::string& id,
+    SessionCounters apply_turn_step(const std::string& owner, const std::string& id,
                                 const TurnStep& step) override;
     void sync() override;
     void for_each_message(const std::string& owner, const std::string& id,

@@ -291,6 +291,35 @@ TEST_CASE("store: token usage sets the last turn and accumulates") {
     CHECK(error_kind([&] { f.store->add_token_usage("alice", s.id, {.input = -1}); }) == ErrorKind::invalid_argument);
 }
 
+TEST_CASE("store: a turn step stores messages, usage and a name at once and returns the counters it changed") {
+    StoreFixture f;
+    const auto s = f.create();
+    const std::vector<Json> first{text_message("user", "hello")};
+    auto after = f.store->apply_turn_step("alice", s.id, {.messages = first, .name = "Greeting", .durable = false});
+    CHECK(after.message_count == 1);
+    CHECK(after.name == "Greeting");
+    CHECK(after.tokens == TokenCounters{});
+    CHECK(after.updated_at_ms >= s.updated_at_ms);
+
+    const std::vector<Json> reply{text_message("assistant", "hi")};
+    after = f.store->apply_turn_step("alice", s.id, {.messages = reply, .usage = TokenUsage{.input = 30, .output = 4}});
+    CHECK(after.message_count == 2);
+    CHECK(after.tokens == TokenCounters{30, 4, 34, 30, 4, 34});
+    // What the step returned is what a fresh read of the session says.
+    const auto read = f.store->get_session("alice", s.id);
+    CHECK(read.message_count == after.message_count);
+    CHECK(read.tokens == after.tokens);
+    CHECK(read.name == after.name);
+    CHECK(read.updated_at_ms == after.updated_at_ms);
+
+    // The user's own name is kept; an empty step still checks that the session is there.
+    f.store->rename_session("alice", s.id, "Mine");
+    CHECK(f.store->apply_turn_step("alice", s.id, {.name = "Automatic"}).name == "Mine");
+    CHECK(error_kind([&] { f.store->apply_turn_step("bob", s.id, {}); }) == ErrorKind::not_found);
+    CHECK(error_kind([&] { f.store->apply_turn_step("alice", "20200101_9", {.messages = reply}); }) == ErrorKind::not_found);
+    CHECK(f.store->get_session("alice", s.id).message_count == 2);
+}
+
 TEST_CASE("store: truncate drops messages created at or after the timestamp") {
     StoreFixture f;
     const auto s = f.create();
