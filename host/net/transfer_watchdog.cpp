@@ -33,12 +33,16 @@ std::unique_ptr<TransferWatchdog::Watch> TransferWatchdog::watch(int fd, std::fu
     state->cancelled = std::move(cancelled);
     state->deadline_ns = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(budget).count();
     std::uint64_t id = 0;
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         id = next_id_++;
         watched_.emplace(id, state);
+        wake = idle_;
     }
-    wake_.notify_one();
+    // A ticking watchdog checks the new transfer at its next tick anyway: only a sleeping one is
+    // woken, so back-to-back transfers (a turn's provider calls) cost it no wake-up at all.
+    if (wake) wake_.notify_one();
     return std::unique_ptr<Watch>(new Watch(*this, id, std::move(state)));
 }
 
@@ -60,11 +64,16 @@ void TransferWatchdog::Watch::extend(std::chrono::milliseconds budget) noexcept
 void TransferWatchdog::run()
 {
     std::unique_lock lock(mutex_);
+    auto last_watched = Clock::now();
     for (;;) {
-        if (watched_.empty())
+        if (watched_.empty() && Clock::now() - last_watched >= linger) {
+            idle_ = true;
             wake_.wait(lock, [this] { return !watched_.empty(); });
-        else
+            idle_ = false;
+        } else {
             wake_.wait_for(lock, tick);
+        }
+        if (!watched_.empty()) last_watched = Clock::now();
         const std::int64_t now = now_ns();
         for (auto& [id, state] : watched_) {
             if (state->reason.load() != StopReason::none) continue;

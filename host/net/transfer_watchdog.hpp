@@ -59,6 +59,10 @@ public:
 
     // How often transfers are checked; bounds the cancel latency and the deadline precision.
     static constexpr std::chrono::milliseconds tick{20};
+    // How long the watchdog keeps ticking once nothing is watched before it sleeps until the next
+    // watch wakes it: a busy host's transfers then never pay for waking it, an idle host's
+    // watchdog costs nothing.
+    static constexpr std::chrono::milliseconds linger{2000};
 
 private:
     TransferWatchdog();
@@ -69,6 +73,7 @@ private:
     std::condition_variable wake_;
     std::map<std::uint64_t, std::shared_ptr<Watch::State>> watched_;
     std::uint64_t next_id_ = 1;
+    bool idle_ = false; // the thread waits without a timeout: a new watch must wake it
     std::thread thread_;
 };
 

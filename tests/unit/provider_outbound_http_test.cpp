@@ -4,6 +4,7 @@
 #include "net/http_response_parser.hpp"
 #include "net/http_service.hpp"
 #include "net/outbound_http.hpp"
+#include "net/transfer_watchdog.hpp"
 #include "net/url.hpp"
 #include "scripted_provider/scripted_provider.hpp"
 
@@ -15,6 +16,9 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace gaggle::net;
 using nlohmann::json;
@@ -190,6 +194,31 @@ TEST_CASE("outbound http: idle timeout, refused connection, bad input, cancellat
         CHECK(ms_since(raised) < 150);
         CHECK(server.wait_for_client_close(0, std::chrono::milliseconds(2000)));
     }
+}
+
+TEST_CASE("transfer watchdog: a transfer is watched whether the watchdog is ticking or asleep")
+{
+    // The watchdog is woken only from its sleep; while it ticks it finds a new transfer by itself.
+    // Either way a cancelled transfer's socket is shut down (its peer reads end of stream).
+    auto cancelled_transfer_is_stopped = [] {
+        int fds[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+        const auto watch = TransferWatchdog::instance().watch(fds[0], [] { return true; }, std::chrono::minutes(5));
+        bool stopped = false;
+        for (int i = 0; i < 500 && !stopped; ++i) { // up to 5 s: the tick is 20 ms
+            stopped = watch->reason() == StopReason::cancelled;
+            if (!stopped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        char byte;
+        const bool peer_sees_end = stopped && ::recv(fds[1], &byte, 1, 0) == 0;
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return stopped && peer_sees_end;
+    };
+    CHECK(cancelled_transfer_is_stopped()); // back to back: the watchdog is ticking
+    CHECK(cancelled_transfer_is_stopped());
+    std::this_thread::sleep_for(TransferWatchdog::linger + 3 * TransferWatchdog::tick); // now it sleeps
+    CHECK(cancelled_transfer_is_stopped());
 }
 
 namespace {
