@@ -1,5 +1,7 @@
 #include "acp/plan_updates.hpp"
 
+#include "acp/json_fields.hpp"
+
 #include <cctype>
 #include <string_view>
 
@@ -42,12 +44,6 @@ Json plan_entry(std::string_view item)
     return Json{{"content", std::string(item)}, {"priority", "medium"}, {"status", status}};
 }
 
-std::string string_field(const Json& o, const char* key)
-{
-    auto it = o.find(key);
-    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 } // namespace
 
 Json plan_update(const std::string& task_list)
@@ -70,19 +66,19 @@ std::optional<Json> PlanTracker::after(const Json& message)
     std::optional<Json> due;
     for (const auto& item : message["content"]) {
         if (!item.is_object()) continue;
-        const std::string type = string_field(item, "type");
+        const std::string type = string_or_empty(item, "type");
         if (type == "toolRequest") {
             const Json& call = item.value("toolCall", Json::object());
             const Json& value = call.is_object() ? call.value("value", Json::object()) : Json::object();
-            if (!value.is_object() || string_field(value, "name") != todo_write_tool) continue;
+            if (!value.is_object() || string_or_empty(value, "name") != todo_write_tool) continue;
             const Json& arguments = value.value("arguments", Json::object());
             if (arguments.is_object() && arguments.contains("content") && arguments["content"].is_string())
-                writes_[string_field(item, "id")] = arguments["content"].get<std::string>();
+                writes_[string_or_empty(item, "id")] = arguments["content"].get<std::string>();
         } else if (type == "toolResponse") {
-            auto write = writes_.find(string_field(item, "id"));
+            auto write = writes_.find(string_or_empty(item, "id"));
             if (write == writes_.end()) continue;
             const Json& result = item.value("toolResult", Json::object());
-            bool ok = result.is_object() && string_field(result, "status") == "success" && result.contains("value") &&
+            bool ok = result.is_object() && string_or_empty(result, "status") == "success" && result.contains("value") &&
                       result["value"].is_object();
             if (ok) {
                 auto e = result["value"].find("isError");
