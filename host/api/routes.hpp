@@ -6,6 +6,8 @@
 
 namespace gaggle {
 
+class Authenticator;
+
 void register_status_routes(Router& router, AppContext& app);
 void register_openapi_routes(Router& router, AppContext& app);
 void register_agent_routes(Router& router, AppContext& app);
@@ -23,6 +25,7 @@ void register_provider_config_routes(Router& router, AppContext& app);
 void register_prompt_routes(Router& router, AppContext& app);
 void register_telemetry_routes(Router& router, AppContext& app);
 void register_slash_command_routes(Router& router, AppContext& app);
-void register_sandbox_routes(Router& router, AppContext& app);
+// `auth` (the server's) checks the secret these pages take in their query; it outlives the router.
+void register_sandbox_routes(Router& router, const Authenticator& auth);
 
 } // namespace gaggle

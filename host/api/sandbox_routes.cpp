@@ -6,8 +6,6 @@
 #include "common/error.hpp"
 #include "http/auth.hpp"
 
-#include <memory>
-
 namespace gaggle {
 namespace {
 
@@ -20,21 +18,20 @@ void check_query_secret(const Authenticator& auth, const Request& req)
 
 } // namespace
 
-void register_sandbox_routes(Router& router, AppContext& app)
+void register_sandbox_routes(Router& router, const Authenticator& auth)
 {
-    auto auth = std::make_shared<const Authenticator>(app.settings.secret, app.settings.users);
     const RouteOptions by_query{.auth = false};
     router.add(
         "GET", "/mcp-ui-proxy",
-        [auth](Request& req, Response& res) {
-            check_query_secret(*auth, req);
+        [&auth](Request& req, Response& res) {
+            check_query_secret(auth, req);
             res.text(mcp_ui_proxy_page(), 200, "text/html; charset=utf-8");
         },
         by_query);
     router.add(
         "GET", "/mcp-app-proxy",
-        [auth](Request& req, Response& res) {
-            check_query_secret(*auth, req);
+        [&auth](Request& req, Response& res) {
+            check_query_secret(auth, req);
             AppDomains domains;
             domains.connect = csp_sources(req.query("connect_domains").value_or(""));
             domains.resource = csp_sources(req.query("resource_domains").value_or(""));

@@ -106,11 +106,11 @@ Application::Application(EnvLookup env, const CommandLineOverrides& flags, AppRo
     register_prompt_routes(router_, *context_);
     register_telemetry_routes(router_, *context_);
     register_slash_command_routes(router_, *context_);
-    register_sandbox_routes(router_, *context_);
+    auth_ = std::make_unique<Authenticator>(settings_.secret, settings_.users);
+    register_sandbox_routes(router_, *auth_);
     close_acp_websockets_ = acp::register_http_routes(router_, *context_);
     if (role == AppRole::server) features_->start_all(router_);
 
-    auth_ = std::make_unique<Authenticator>(settings_.secret, settings_.users);
     cors_ = std::make_unique<Cors>(settings_.cors_origins);
 }
 
