@@ -117,7 +117,10 @@ void Connection::handle_request(const Incoming& m)
         else if (auto goose = call_goose_method(app_, owner_, m.method, m.params)) result = std::move(*goose);
         else if (auto dictation = call_dictation_method(app_, owner_, m.method, m.params)) result = std::move(*dictation);
         else if (m.method == "authenticate") result = authenticate(app_.providers, app_.config, object_params(m));
-        else if (m.method == "auth/status") result = (object_params(m), auth_status(app_.providers, app_.config));
+        else if (m.method == "auth/status") {
+            object_params(m); // refuses params that are not an object, as every method does
+            result = auth_status(app_.providers, app_.config);
+        }
         else throw RpcError(rpc_code::method_not_found, "Method not found: " + m.method);
         std::string opened; // a session the client just opened, told its commands after the answer
         if (m.method == "session/new") opened = result["sessionId"].get<std::string>();
