@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers the benchmarks share: timing and order statistics.
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +48,15 @@ inline long long cpu_ns(pid_t pid)
         if (in >> ns) total += ns;
     }
     return total;
+}
+
+// The integer given as `--name N` on the command line (the last one wins), or `fallback`.
+inline long long int_option(int argc, char** argv, const char* name, long long fallback)
+{
+    long long value = fallback;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (!std::strcmp(argv[i], name)) value = std::atoll(argv[i + 1]);
+    return value;
 }
 
 } // namespace gaggle::bench

@@ -24,7 +24,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -192,9 +191,7 @@ std::string binary_without_dictation(const std::filesystem::path& root)
 
 int main(int argc, char** argv)
 {
-    int runs = 3;
-    for (int i = 1; i + 1 < argc; i += 2)
-        if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
+    const int runs = static_cast<int>(std::max(1LL, gaggle::bench::int_option(argc, argv, "--runs", 3)));
 
     const auto root = std::filesystem::temp_directory_path() / ("gaggle-dictation-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(root);

@@ -19,7 +19,6 @@
 
 #include <atomic>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -109,11 +108,8 @@ double finish_seen_after(const BenchServer& runner, const BenchServer& listener,
 
 int main(int argc, char** argv)
 {
-    int clients = 8, turns = 25;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--clients")) clients = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--turns")) turns = std::atoi(argv[i + 1]);
-    }
+    const int clients = static_cast<int>(gaggle::bench::int_option(argc, argv, "--clients", 8));
+    const int turns = static_cast<int>(gaggle::bench::int_option(argc, argv, "--turns", 25));
     Json chunks = Json::array();
     for (int i = 0; i < 50; ++i) chunks.push_back({{"text", "tok" + std::to_string(i) + " "}});
     gaggle::testing::ScriptedProvider provider(Json::array({Json{{"format", "openai"}, {"chunks", chunks}, {"repeat", true},

@@ -24,7 +24,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -111,9 +110,7 @@ std::string call(int port, const std::string& method, const std::string& path, c
 
 int main(int argc, char** argv)
 {
-    int streams = 1000;
-    for (int i = 1; i + 1 < argc; i += 2)
-        if (!std::strcmp(argv[i], "--streams")) streams = std::atoi(argv[i + 1]);
+    const int streams = static_cast<int>(gaggle::bench::int_option(argc, argv, "--streams", 1000));
     rlimit nofile{};
     getrlimit(RLIMIT_NOFILE, &nofile);
     nofile.rlim_cur = nofile.rlim_max;

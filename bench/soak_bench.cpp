@@ -15,7 +15,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -42,11 +41,8 @@ Json user_message(int i)
 
 int main(int argc, char** argv)
 {
-    int sessions = 10000, idle_seconds = 2;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--sessions")) sessions = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--idle-seconds")) idle_seconds = std::atoi(argv[i + 1]);
-    }
+    const int sessions = static_cast<int>(gaggle::bench::int_option(argc, argv, "--sessions", 10000));
+    const int idle_seconds = static_cast<int>(gaggle::bench::int_option(argc, argv, "--idle-seconds", 2));
     json chunks = json::array();
     for (int i = 0; i < 20; ++i) chunks.push_back({{"text", "tok" + std::to_string(i) + " "}});
     json reply{{"format", "openai"}, {"chunks", chunks}, {"usage", {{"input_tokens", 20}, {"output_tokens", 20}}}, {"repeat", true},

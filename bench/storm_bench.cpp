@@ -18,7 +18,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -64,14 +63,9 @@ using gaggle::bench::rss_kb;
 
 int main(int argc, char** argv)
 {
-    size_t requests = 10000;
-    int threads = 16;
-    size_t huge_every = 50;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--requests")) requests = std::strtoul(argv[i + 1], nullptr, 10);
-        if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--huge-every")) huge_every = std::strtoul(argv[i + 1], nullptr, 10);
-    }
+    const auto requests = static_cast<size_t>(std::max(0LL, gaggle::bench::int_option(argc, argv, "--requests", 10000)));
+    const int threads = static_cast<int>(gaggle::bench::int_option(argc, argv, "--threads", 16));
+    const auto huge_every = static_cast<size_t>(std::max(0LL, gaggle::bench::int_option(argc, argv, "--huge-every", 50)));
     const auto root = std::filesystem::temp_directory_path() / ("gaggle-storm-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(root);
     const int port = free_port();

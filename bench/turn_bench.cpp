@@ -218,11 +218,8 @@ json tool_call_response(const std::string& id, const std::string& name, const st
 
 int main(int argc, char** argv)
 {
-    int turns = 30, tokens = 50;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--turns")) turns = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--tokens")) tokens = std::atoi(argv[i + 1]);
-    }
+    const int turns = static_cast<int>(gaggle::bench::int_option(argc, argv, "--turns", 30));
+    const int tokens = static_cast<int>(gaggle::bench::int_option(argc, argv, "--tokens", 50));
     json scenario = json::array();
     json plain = text_response(tokens);
     plain["repeat"] = true;
