@@ -21,6 +21,13 @@ std::optional<Json> opt_json(const Result& r, int row, int col) {
 
 Error session_not_found() { return not_found("Session not found"); }
 
+// The six token counters, in their column order (input, output, total, then the accumulated
+// three), starting at column `first`.
+TokenCounters read_tokens(const Result& r, int row, int first) {
+    return TokenCounters{r.opt_int64(row, first),     r.opt_int64(row, first + 1), r.opt_int64(row, first + 2),
+                         r.opt_int64(row, first + 3), r.opt_int64(row, first + 4), r.opt_int64(row, first + 5)};
+}
+
 } // namespace
 
 SessionInfo read_session_row(const Result& r, int row) {
@@ -35,12 +42,7 @@ SessionInfo read_session_row(const Result& r, int row) {
     s.updated_at_ms = r.int64(row, 7);
     auto ext = opt_json(r, row, 8);
     s.extension_data = ext && ext->is_object() ? std::move(*ext) : Json::object();
-    s.tokens.input = r.opt_int64(row, 9);
-    s.tokens.output = r.opt_int64(row, 10);
-    s.tokens.total = r.opt_int64(row, 11);
-    s.tokens.accumulated_input = r.opt_int64(row, 12);
-    s.tokens.accumulated_output = r.opt_int64(row, 13);
-    s.tokens.accumulated_total = r.opt_int64(row, 14);
+    s.tokens = read_tokens(r, row, 9);
     s.provider_name = r.opt_str(row, 15);
     s.model_config = opt_json(r, row, 16);
     s.recipe = opt_json(r, row, 17);
@@ -71,12 +73,7 @@ SessionCounters fetch_session_counters(Connection& c, const std::string& owner, 
     SessionCounters s;
     s.name = r.str(0, 0);
     s.updated_at_ms = r.int64(0, 1);
-    s.tokens.input = r.opt_int64(0, 2);
-    s.tokens.output = r.opt_int64(0, 3);
-    s.tokens.total = r.opt_int64(0, 4);
-    s.tokens.accumulated_input = r.opt_int64(0, 5);
-    s.tokens.accumulated_output = r.opt_int64(0, 6);
-    s.tokens.accumulated_total = r.opt_int64(0, 7);
+    s.tokens = read_tokens(r, 0, 2);
     s.message_count = r.int64(0, 8);
     return s;
 }

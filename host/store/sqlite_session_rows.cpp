@@ -27,6 +27,14 @@ std::optional<Json> opt_json(const SQLite::Column& c) {
     return j;
 }
 
+// The six token counters, in their column order (input, output, total, then the accumulated
+// three), starting at column `first`.
+TokenCounters read_tokens(SQLite::Statement& row, int first) {
+    return TokenCounters{opt_int(row.getColumn(first)),     opt_int(row.getColumn(first + 1)),
+                         opt_int(row.getColumn(first + 2)), opt_int(row.getColumn(first + 3)),
+                         opt_int(row.getColumn(first + 4)), opt_int(row.getColumn(first + 5))};
+}
+
 } // namespace
 
 SessionInfo read_session_row(SQLite::Statement& row) {
@@ -41,12 +49,7 @@ SessionInfo read_session_row(SQLite::Statement& row) {
     s.updated_at_ms = row.getColumn(7).getInt64();
     auto ext = opt_json(row.getColumn(8));
     s.extension_data = ext && ext->is_object() ? std::move(*ext) : Json::object();
-    s.tokens.input = opt_int(row.getColumn(9));
-    s.tokens.output = opt_int(row.getColumn(10));
-    s.tokens.total = opt_int(row.getColumn(11));
-    s.tokens.accumulated_input = opt_int(row.getColumn(12));
-    s.tokens.accumulated_output = opt_int(row.getColumn(13));
-    s.tokens.accumulated_total = opt_int(row.getColumn(14));
+    s.tokens = read_tokens(row, 9);
     s.provider_name = opt_text(row.getColumn(15));
     s.model_config = opt_json(row.getColumn(16));
     s.recipe = opt_json(row.getColumn(17));
@@ -91,12 +94,7 @@ SessionCounters fetch_session_counters(Connection& c, const std::string& owner, 
     SessionCounters s;
     s.name = st->getColumn(0).getString();
     s.updated_at_ms = st->getColumn(1).getInt64();
-    s.tokens.input = opt_int(st->getColumn(2));
-    s.tokens.output = opt_int(st->getColumn(3));
-    s.tokens.total = opt_int(st->getColumn(4));
-    s.tokens.accumulated_input = opt_int(st->getColumn(5));
-    s.tokens.accumulated_output = opt_int(st->getColumn(6));
-    s.tokens.accumulated_total = opt_int(st->getColumn(7));
+    s.tokens = read_tokens(*st, 2);
     s.message_count = st->getColumn(8).getInt64();
     return s;
 }
